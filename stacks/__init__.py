@@ -1,0 +1,1 @@
+"""CDK infrastructure for the service: config, components, and the stacks that compose them."""

@@ -1,0 +1,87 @@
+"""Alarms that page someone when the service fails, and the topic they notify."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+PERIOD = Duration.minutes(5)
+
+
+class AlarmTopic(Construct):
+    """An encrypted topic for when config names none.
+
+    It uses a customer-managed key because CloudWatch cannot publish to a topic
+    encrypted with the AWS-managed `aws/sns` key.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy) -> None:
+        super().__init__(scope, construct_id)
+        key = kms.Key(
+            self,
+            "Key",
+            description="Encrypts the alarm topic; CloudWatch may use it to publish",
+            enable_key_rotation=True,
+            removal_policy=removal_policy,
+        )
+        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        self.topic = sns.Topic(self, "Topic", master_key=key, enforce_ssl=True)
+
+
+class ServiceAlarms(Construct):
+    """Errors, throttles and API 5XX alarms on one environment's traffic.
+
+    `target` is whatever serves the environment: the function itself, or the
+    alias that the environment's stage invokes, so that a shared function's
+    alarms still tell environments apart.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        target: lambda_.IFunction,
+        stage: apigw.Stage,
+        topic: sns.ITopic,
+        error_threshold: int,
+        server_error_threshold: int,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.errors = target.metric_errors(period=PERIOD, statistic="Sum").create_alarm(
+            self,
+            "Errors",
+            alarm_description="The function raised errors: see its log group.",
+            threshold=error_threshold,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.throttles = target.metric_throttles(period=PERIOD, statistic="Sum").create_alarm(
+            self,
+            "Throttles",
+            alarm_description="Invocations were throttled: concurrency is exhausted.",
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.server_errors = stage.metric_server_error(period=PERIOD, statistic="Sum").create_alarm(
+            self,
+            "ApiServerErrors",
+            alarm_description="The API returned 5XX responses to clients.",
+            threshold=server_error_threshold,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        action = actions.SnsAction(topic)
+        for alarm in (self.errors, self.throttles, self.server_errors):
+            alarm.add_alarm_action(action)

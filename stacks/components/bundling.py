@@ -1,0 +1,111 @@
+"""Packages `lambda_src/` for Lambda without Docker, with Docker as the fallback.
+
+The default CDK Python bundling runs pip inside a Docker image, which CI runners
+and many laptops do not have. pip can fetch wheels for another platform itself
+(`--platform ... --only-binary=:all:`), so a local bundler gives the same zip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+# Files that never belong in the zip and must not change the asset hash:
+# running the tests writes caches next to the sources.
+EXCLUDE = ["**/__pycache__", "**/*.pyc", ".pytest_cache", ".mypy_cache", "*.egg-info"]
+
+# Where downloaded wheels are kept between synths, keyed by what was asked for.
+CACHE_DIR = Path(__file__).resolve().parents[2] / ".build" / "lambda-deps"
+
+
+@jsii.implements(ILocalBundling)
+class LocalPipBundling:
+    """Installs `requirements.txt` for the Lambda platform with the local pip, then copies the code.
+
+    The installed dependencies are cached per (requirements, platform, Python)
+    so that synth after the first one costs a copy, not a download.
+    """
+
+    def __init__(self, *, source: Path, platform: str, python_version: str) -> None:
+        self._source = source
+        self._platform = platform
+        self._python_version = python_version
+
+    def try_bundle(self, output_dir: str, *, image: DockerImage, **_: object) -> bool:
+        try:
+            deps = self._dependencies()
+        except (OSError, subprocess.CalledProcessError) as err:
+            print(f"Local bundling failed ({err}); falling back to Docker.", file=sys.stderr)
+            return False
+        shutil.copytree(deps, output_dir, dirs_exist_ok=True)
+        shutil.copytree(
+            self._source,
+            output_dir,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "requirements.txt"),
+        )
+        return True
+
+    def _dependencies(self) -> Path:
+        requirements = self._source / "requirements.txt"
+        key = hashlib.sha256(
+            requirements.read_bytes() + f"{self._platform}/{self._python_version}".encode()
+        ).hexdigest()[:16]
+        target = CACHE_DIR / key
+        if (target / ".complete").exists():
+            return target
+        partial = target.with_suffix(".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(
+            [
+                sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                "--requirement", str(requirements), "--target", str(partial),
+                "--platform", self._platform, "--python-version", self._python_version,
+                "--implementation", "cp", "--only-binary=:all:", "--no-compile",
+            ],
+            check=True,
+        )  # fmt: skip
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
+        (target / ".complete").touch()
+        return target
+
+
+def python_code(
+    source: Path, *, runtime: lambda_.Runtime, architecture: lambda_.Architecture
+) -> lambda_.Code:
+    """Lambda code for `source`, whose hash follows the source files, not the build output.
+
+    Hashing the source (minus caches) keeps the asset hash, and so the deployed
+    version, unchanged when nothing changed.
+    """
+    platform = (
+        "manylinux2014_aarch64"
+        if architecture.name == lambda_.Architecture.ARM_64.name
+        else "manylinux2014_x86_64"
+    )
+    python_version = runtime.name.removeprefix("python")
+    return lambda_.Code.from_asset(
+        str(source),
+        asset_hash_type=AssetHashType.SOURCE,
+        exclude=EXCLUDE,
+        bundling=BundlingOptions(
+            image=runtime.bundling_image,
+            platform=architecture.docker_platform,
+            local=LocalPipBundling(
+                source=source, platform=platform, python_version=python_version
+            ),
+            command=[
+                "bash", "-c",
+                "pip install --no-cache-dir -r requirements.txt -t /asset-output "
+                "&& cp -au . /asset-output && rm -f /asset-output/requirements.txt",
+            ],
+        ),  # fmt: skip
+    )

@@ -1,0 +1,65 @@
+"""The service's Lambda function, with its own log group and explicit limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from stacks.components.bundling import python_code
+from stacks.components.retention import retention
+
+LAMBDA_SOURCE = Path(__file__).resolve().parents[2] / "lambda_src"
+HANDLER = "service.handler.lambda_handler"
+# The runtime the benchmarks run on (bench/); moving it is a deliberate change.
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+# Graviton: cheaper per GB-second, and the bundled dependencies are pure Python.
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+
+class ServiceFunction(Construct):
+    """A Python function built from `lambda_src/`.
+
+    The log group is created here rather than left to Lambda, so that its
+    retention is set and `cdk destroy` removes it with the environment.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        memory_mb: int,
+        timeout_seconds: int,
+        reserved_concurrency: int | None,
+        log_retention_days: int,
+        removal_policy: RemovalPolicy,
+        environment: Mapping[str, str],
+        description: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            retention=retention(log_retention_days),
+            removal_policy=removal_policy,
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description=description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=HANDLER,
+            code=python_code(LAMBDA_SOURCE, runtime=RUNTIME, architecture=ARCHITECTURE),
+            memory_size=memory_mb,
+            timeout=Duration.seconds(timeout_seconds),
+            reserved_concurrent_executions=reserved_concurrency,
+            environment=dict(environment),
+            log_group=self.log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+        )

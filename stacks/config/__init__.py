@@ -1,0 +1,27 @@
+"""Typed, validated configuration: the one place where environments differ.
+
+Everything downstream receives resolved values (`EnvironmentConfig`), never an
+environment name to compare against.
+"""
+
+from stacks.config.errors import ConfigError
+from stacks.config.loader import load_config
+from stacks.config.model import (
+    AlarmSettings,
+    ApiSettings,
+    AppConfig,
+    EnvironmentConfig,
+    FunctionSettings,
+    Topology,
+)
+
+__all__ = [
+    "AlarmSettings",
+    "ApiSettings",
+    "AppConfig",
+    "ConfigError",
+    "EnvironmentConfig",
+    "FunctionSettings",
+    "Topology",
+    "load_config",
+]
