@@ -12,6 +12,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from stacks.config import AlarmSettings
+
 PERIOD = Duration.minutes(5)
 
 
@@ -35,6 +37,15 @@ class AlarmTopic(Construct):
         self.topic = sns.Topic(self, "Topic", master_key=key, enforce_ssl=True)
 
 
+def alarm_topic(
+    scope: Construct, construct_id: str, *, settings: AlarmSettings, removal_policy: RemovalPolicy
+) -> sns.ITopic:
+    """The topic named in config, or a new encrypted one when config names none."""
+    if settings.topic_arn:
+        return sns.Topic.from_topic_arn(scope, construct_id, settings.topic_arn)
+    return AlarmTopic(scope, construct_id, removal_policy=removal_policy).topic
+
+
 class ServiceAlarms(Construct):
     """Errors, throttles and API 5XX alarms on one environment's traffic.
 
@@ -51,15 +62,14 @@ class ServiceAlarms(Construct):
         target: lambda_.IFunction,
         stage: apigw.Stage,
         topic: sns.ITopic,
-        error_threshold: int,
-        server_error_threshold: int,
+        settings: AlarmSettings,
     ) -> None:
         super().__init__(scope, construct_id)
         self.errors = target.metric_errors(period=PERIOD, statistic="Sum").create_alarm(
             self,
             "Errors",
             alarm_description="The function raised errors: see its log group.",
-            threshold=error_threshold,
+            threshold=settings.error_threshold,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -77,7 +87,7 @@ class ServiceAlarms(Construct):
             self,
             "ApiServerErrors",
             alarm_description="The API returned 5XX responses to clients.",
-            threshold=server_error_threshold,
+            threshold=settings.server_error_threshold,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,

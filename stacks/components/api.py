@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from aws_cdk import Aws, RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from stacks.components.retention import retention
+from stacks.config import ApiSettings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,6 +24,24 @@ class StageSpec:
     access_log_retention_days: int
     removal_policy: RemovalPolicy
     variables: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(
+        cls,
+        name: str,
+        settings: ApiSettings,
+        *,
+        removal_policy: RemovalPolicy,
+        variables: Mapping[str, str] | None = None,
+    ) -> StageSpec:
+        return cls(
+            name=name,
+            throttle_rate_limit=settings.throttle_rate_limit,
+            throttle_burst_limit=settings.throttle_burst_limit,
+            access_log_retention_days=settings.access_log_retention_days,
+            removal_policy=removal_policy,
+            variables=variables or {},
+        )
 
 
 class ServiceApi(Construct):
@@ -56,11 +75,12 @@ class ServiceApi(Construct):
             cloud_watch_role=True,
             cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
         )
+        stack = Stack.of(self)
         integration = apigw.Integration(
             type=apigw.IntegrationType.AWS_PROXY,
             integration_http_method="POST",
             uri=(
-                f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:lambda:path/2015-03-31"
+                f"arn:{stack.partition}:apigateway:{stack.region}:lambda:path/2015-03-31"
                 f"/functions/{target_arn}/invocations"
             ),
         )

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from stacks.components.bundling import python_code
 from stacks.components.retention import retention
+from stacks.config import FunctionSettings
 
 LAMBDA_SOURCE = Path(__file__).resolve().parents[2] / "lambda_src"
 HANDLER = "service.handler.lambda_handler"
@@ -33,10 +34,7 @@ class ServiceFunction(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        memory_mb: int,
-        timeout_seconds: int,
-        reserved_concurrency: int | None,
-        log_retention_days: int,
+        settings: FunctionSettings,
         removal_policy: RemovalPolicy,
         environment: Mapping[str, str],
         description: str,
@@ -45,7 +43,7 @@ class ServiceFunction(Construct):
         self.log_group = logs.LogGroup(
             self,
             "LogGroup",
-            retention=retention(log_retention_days),
+            retention=retention(settings.log_retention_days),
             removal_policy=removal_policy,
         )
         self.function = lambda_.Function(
@@ -55,10 +53,11 @@ class ServiceFunction(Construct):
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
             handler=HANDLER,
+            # Looked up at call time so tests can point it at a modified copy.
             code=python_code(LAMBDA_SOURCE, runtime=RUNTIME, architecture=ARCHITECTURE),
-            memory_size=memory_mb,
-            timeout=Duration.seconds(timeout_seconds),
-            reserved_concurrent_executions=reserved_concurrency,
+            memory_size=settings.memory_mb,
+            timeout=Duration.seconds(settings.timeout_seconds),
+            reserved_concurrent_executions=settings.reserved_concurrency,
             environment=dict(environment),
             log_group=self.log_group,
             tracing=lambda_.Tracing.ACTIVE,

@@ -1,7 +1,8 @@
-"""Config speaks in days; the CDK's RetentionDays enum speaks in names."""
+"""What is kept, and for how long: config values turned into CDK enums."""
 
 from __future__ import annotations
 
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 
 _BY_DAYS = {
@@ -33,3 +34,8 @@ _BY_DAYS = {
 def retention(days: int) -> logs.RetentionDays:
     """The enum member for `days`; config validation guarantees the key exists."""
     return _BY_DAYS[days]
+
+
+def removal_policy(retain: bool) -> RemovalPolicy:
+    """RETAIN where config says the data matters, DESTROY so the rest is fully removable."""
+    return RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY

@@ -12,6 +12,7 @@ from stacks.config.model import (
     AppConfig,
     EnvironmentConfig,
     FunctionSettings,
+    SharedStackConfig,
     Topology,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "ConfigError",
     "EnvironmentConfig",
     "FunctionSettings",
+    "SharedStackConfig",
     "Topology",
     "load_config",
 ]

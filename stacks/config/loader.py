@@ -20,12 +20,13 @@ from stacks.config.model import (
     AppConfig,
     EnvironmentConfig,
     FunctionSettings,
+    SharedStackConfig,
     Topology,
 )
 
 # The context keys this app reads. `env` and `topology` are usually given on the
 # command line (`-c env=staging`); the rest live in cdk.json.
-CONTEXT_KEYS = ("service_name", "topology", "defaults", "environments", "env")
+CONTEXT_KEYS = ("service_name", "topology", "single_stack", "defaults", "environments", "env")
 
 # In the single-stack topology one function serves every environment, so these
 # function-level settings cannot differ between environments.
@@ -67,6 +68,7 @@ def load_config(context: Mapping[str, Any]) -> AppConfig:
         if env is not None:
             environments.append(env)
 
+    shared_stack = _shared_stack(context.get("single_stack"), topology, problems)
     if topology is Topology.SINGLE:
         _check_shared_function(environments, problems)
     selected = _selection(context.get("env"), raw_envs, topology, problems)
@@ -78,6 +80,7 @@ def load_config(context: Mapping[str, Any]) -> AppConfig:
         topology=topology,
         environments=tuple(environments),
         selected=selected,
+        shared_stack=shared_stack,
     )
     _check_stack_names(config)
     return config
@@ -100,6 +103,31 @@ def _topology(value: Any, problems: list[str]) -> Topology:
         valid = ", ".join(t.value for t in Topology)
         problems.append(f"topology: unknown topology {_show(value)}; use one of: {valid}")
         return Topology.MULTI
+
+
+def _shared_stack(value: Any, topology: Topology, problems: list[str]) -> SharedStackConfig | None:
+    if value is None:
+        if topology is Topology.SINGLE:
+            problems.append(
+                "single_stack: required with topology=single, to say where the one shared stack "
+                'lives, e.g. {"account": "111111111111", "region": "eu-west-1"}'
+            )
+        return None
+    try:
+        shared = SharedStackConfig.model_validate(value)
+    except ValidationError as err:
+        for error in err.errors(include_url=False):
+            where = ".".join(["single_stack", *(str(p) for p in error["loc"])])
+            if error["type"] == "extra_forbidden":
+                problems.append(f"{where}: unknown key; valid keys here: account, region")
+            else:
+                msg = error["msg"].removeprefix("Value error, ")
+                problems.append(f"{where}: {msg} (got {_show(error.get('input'))})")
+        return None
+    if shared.region not in known_regions():
+        problems.append(f"single_stack.region: {shared.region!r} is not an AWS region")
+        return None
+    return shared
 
 
 def _environment(

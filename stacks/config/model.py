@@ -42,6 +42,15 @@ def _check_retention(value: int) -> int:
 RetentionDays = Annotated[int, AfterValidator(_check_retention)]
 
 
+def _check_account(value: str) -> str:
+    if not re.fullmatch(r"\d{12}", value):
+        raise ValueError(f"{value!r} is not a 12-digit AWS account ID (write it as a string)")
+    return value
+
+
+AccountId = Annotated[str, AfterValidator(_check_account)]
+
+
 class Topology(str, Enum):
     """How environments map onto stacks (see README, "Choosing a topology")."""
 
@@ -134,7 +143,7 @@ class EnvironmentConfig(_Strict):
     """One deployment environment, fully resolved: defaults merged with its overrides."""
 
     name: str = Field(description="Environment name, from its key under `environments`.")
-    account: str = Field(description="12-digit AWS account ID the environment deploys to.")
+    account: AccountId = Field(description="12-digit AWS account ID the environment deploys to.")
     region: str = Field(description="AWS region the environment deploys to.")
     stack_name: str | None = Field(
         default=None,
@@ -145,6 +154,20 @@ class EnvironmentConfig(_Strict):
         description=(
             "Keep the table and logs when the stack is deleted, with deletion protection. "
             "Turns on the prod guardrails."
+        ),
+    )
+    protected: bool = Field(
+        default=False,
+        description=(
+            "Single-stack only: the environment's alias stays on `pinned_version` "
+            "whatever a deploy publishes. Promote by changing `pinned_version`."
+        ),
+    )
+    pinned_version: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description=(
+            "Single-stack only: the published function version a protected environment "
+            "serves. Use 1 before the first deploy."
         ),
     )
     function: FunctionSettings = Field(default_factory=FunctionSettings)
@@ -160,13 +183,6 @@ class EnvironmentConfig(_Strict):
     tags: dict[str, str] = Field(
         default_factory=dict, description="Extra tags on every resource of the environment."
     )
-
-    @field_validator("account")
-    @classmethod
-    def _account(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{12}", value):
-            raise ValueError(f"{value!r} is not a 12-digit AWS account ID (write it as a string)")
-        return value
 
     @field_validator("stack_name")
     @classmethod
@@ -195,6 +211,20 @@ class EnvironmentConfig(_Strict):
         return value
 
     @model_validator(mode="after")
+    def _protected_needs_a_version(self) -> EnvironmentConfig:
+        if self.protected and self.pinned_version is None:
+            raise ValueError(
+                "protected is true but pinned_version is not set: set pinned_version to 1 "
+                "before the first deploy, then to the version you promote (README: Promote)"
+            )
+        if self.pinned_version is not None and not self.protected:
+            raise ValueError(
+                "pinned_version is set but protected is false: an unprotected alias follows "
+                "the newest version; set protected to true or remove pinned_version"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _retained_data_needs_alarms(self) -> EnvironmentConfig:
         if self.retain_data and not self.alarms.enabled:
             raise ValueError(
@@ -202,6 +232,13 @@ class EnvironmentConfig(_Strict):
                 "matters must page someone; enable alarms"
             )
         return self
+
+
+class SharedStackConfig(_Strict):
+    """Where the single-stack topology's one stack lives (multi-stack ignores it)."""
+
+    account: AccountId = Field(description="12-digit AWS account ID of the shared stack.")
+    region: str = Field(description="AWS region of the shared stack.")
 
 
 class AppConfig(BaseModel):
@@ -213,6 +250,7 @@ class AppConfig(BaseModel):
     topology: Topology
     environments: tuple[EnvironmentConfig, ...]
     selected: tuple[str, ...]
+    shared_stack: SharedStackConfig | None = None
 
     def stack_name(self, env: EnvironmentConfig) -> str:
         """Stable, explicit stack names, so that a refactor never orphans a deployed stack."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the infrastructure, snapshot and compliance tests."""
