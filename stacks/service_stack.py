@@ -45,7 +45,9 @@ class ServiceStack(Stack):
         removal = removal_policy(env_config.retain_data)
 
         data = EnvironmentData(
-            self, "Data", retain=env_config.retain_data, secret_names=env_config.secrets
+            self, "Data", retain=env_config.retain_data,
+            secret_names=env_config.secrets,
+            existing_table_name=env_config.existing_table_name,
         )
         service = ServiceFunction(
             self,

@@ -55,7 +55,11 @@ class SharedStack(Stack):
         apply_tags(self, service=service_name, environment="shared", extra={})
         data = {
             env.name: EnvironmentData(
-                self, f"Data-{env.name}", retain=env.retain_data, secret_names=env.secrets
+                self,
+                f"Data-{env.name}",
+                retain=env.retain_data,
+                secret_names=env.secrets,
+                existing_table_name=env.existing_table_name,
             )
             for env in environments
         }

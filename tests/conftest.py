@@ -21,3 +21,11 @@ def multi(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
     return synthesize(
         {**shipped_context(), "topology": "multi"}, Path(tmp_path_factory.mktemp("multi"))
     )
+
+
+@pytest.fixture(scope="session")
+def single(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
+    """The shipped config, single-stack: one shared stack for every environment."""
+    return synthesize(
+        {**shipped_context(), "topology": "single"}, Path(tmp_path_factory.mktemp("single"))
+    )

@@ -18,8 +18,9 @@ from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
 # Files that never belong in the zip and must not change the asset hash:
-# running the tests writes caches next to the sources.
-EXCLUDE = ["**/__pycache__", "**/*.pyc", ".pytest_cache", ".mypy_cache", "*.egg-info"]
+# running the tests and linters writes caches next to the sources.
+CACHES = ("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info")
+EXCLUDE = [f"**/{pattern}" for pattern in CACHES]
 
 # Where downloaded wheels are kept between synths, keyed by what was asked for.
 CACHE_DIR = Path(__file__).resolve().parents[2] / ".build" / "lambda-deps"
@@ -49,7 +50,7 @@ class LocalPipBundling:
             self._source,
             output_dir,
             dirs_exist_ok=True,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "requirements.txt"),
+            ignore=shutil.ignore_patterns(*CACHES, "requirements.txt"),
         )
         return True
 

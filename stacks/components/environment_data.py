@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -25,9 +26,16 @@ class EnvironmentData(Construct):
         *,
         retain: bool,
         secret_names: Mapping[str, str],
+        existing_table_name: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.table = ItemsTable(self, "Items", retain=retain).table
+        # An existing table is referenced, not managed: this stack can neither
+        # change nor delete it, which is the point when adopting kept data.
+        self.table: dynamodb.ITable = (
+            dynamodb.Table.from_table_name(self, "Items", existing_table_name)
+            if existing_table_name
+            else ItemsTable(self, "Items", retain=retain).table
+        )
         self.secrets = SecretRefs(self, "Secrets", names=secret_names)
 
     def grant_runtime_access(self, grantee: iam.IGrantable) -> None:

@@ -156,6 +156,13 @@ class EnvironmentConfig(_Strict):
             "Turns on the prod guardrails."
         ),
     )
+    existing_table_name: str | None = Field(
+        default=None,
+        description=(
+            "Use this existing table instead of creating one: how a table kept by the "
+            "single-stack topology moves to multi-stack (README: Moving to multi-stack)."
+        ),
+    )
     protected: bool = Field(
         default=False,
         description=(
@@ -192,6 +199,13 @@ class EnvironmentConfig(_Strict):
                 f"{value!r} is not a valid stack name "
                 "(a letter, then letters, digits and hyphens, at most 128)"
             )
+        return value
+
+    @field_validator("existing_table_name")
+    @classmethod
+    def _table_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{3,255}", value):
+            raise ValueError(f"{value!r} is not a DynamoDB table name")
         return value
 
     @field_validator("secrets")
