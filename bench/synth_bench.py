@@ -36,7 +36,9 @@ def run_once(argv: list[str], extra_env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(label: str, argv: list[str], runs: int, extra_env: dict[str, str]) -> tuple[float, float]:
+def measure(
+    label: str, argv: list[str], runs: int, extra_env: dict[str, str]
+) -> tuple[float, float]:
     samples = [run_once(argv, extra_env) for _ in range(runs)]
     wall = statistics.median(s[0] for s in samples)
     peak = max(s[1] for s in samples)
@@ -56,7 +58,9 @@ def main() -> None:
     for validation in ("on", "off"):
         extra = {} if validation == "on" else {"CDK_VALIDATION": "false"}
         print(f"CDK built-in template validation {validation} (median of {args.runs} runs):")
-        floor, floor_mem = measure("empty CDK app (floor)", [sys.executable, "-c", EMPTY_APP], args.runs, extra)
+        floor, floor_mem = measure(
+            "empty CDK app (floor)", [sys.executable, "-c", EMPTY_APP], args.runs, extra
+        )
         for label, argv in cases:
             wall, mem = measure(label, argv, args.runs, extra)
             print(f"  {'':<34} ratio {wall / floor:.2f}x time, {mem / floor_mem:.2f}x memory")

@@ -42,7 +42,8 @@ def build_stacks(app: App, config: AppConfig) -> None:
                 app, config.stack_name(env), service_name=config.service_name, env_config=env
             )
     else:
-        assert config.shared_stack is not None  # the loader requires it for this topology
+        if config.shared_stack is None:  # the loader requires it for this topology
+            raise ValueError("single_stack is required with topology=single")
         SharedStack(
             app,
             config.shared_stack_name,

@@ -45,7 +45,9 @@ class ServiceStack(Stack):
         removal = removal_policy(env_config.retain_data)
 
         data = EnvironmentData(
-            self, "Data", retain=env_config.retain_data,
+            self,
+            "Data",
+            retain=env_config.retain_data,
             secret_names=env_config.secrets,
             existing_table_name=env_config.existing_table_name,
         )
@@ -70,7 +72,9 @@ class ServiceStack(Stack):
             "Api",
             api_name=construct_id,
             target_arn=service.function.function_arn,
-            stages=[StageSpec.from_settings(env_config.name, env_config.api, removal_policy=removal)],
+            stages=[
+                StageSpec.from_settings(env_config.name, env_config.api, removal_policy=removal)
+            ],
         )
         stage = api.stages[env_config.name]
         service.function.add_permission(

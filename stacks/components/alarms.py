@@ -24,7 +24,9 @@ class AlarmTopic(Construct):
     encrypted with the AWS-managed `aws/sns` key.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy
+    ) -> None:
         super().__init__(scope, construct_id)
         key = kms.Key(
             self,
@@ -33,7 +35,9 @@ class AlarmTopic(Construct):
             enable_key_rotation=True,
             removal_policy=removal_policy,
         )
-        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        key.grant(
+            iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*"
+        )
         self.topic = sns.Topic(self, "Topic", master_key=key, enforce_ssl=True)
 
 

@@ -1,4 +1,4 @@
-"""The REST API in front of the function: one proxy integration, one stage per environment served."""
+"""The REST API in front of the function: one proxy integration, a stage per environment served."""
 
 from __future__ import annotations
 

@@ -100,13 +100,12 @@ def python_code(
         bundling=BundlingOptions(
             image=runtime.bundling_image,
             platform=architecture.docker_platform,
-            local=LocalPipBundling(
-                source=source, platform=platform, python_version=python_version
-            ),
+            local=LocalPipBundling(source=source, platform=platform, python_version=python_version),
             command=[
-                "bash", "-c",
+                "bash",
+                "-c",
                 "pip install --no-cache-dir -r requirements.txt -t /asset-output "
                 "&& cp -au . /asset-output && rm -f /asset-output/requirements.txt",
             ],
-        ),  # fmt: skip
+        ),
     )

@@ -200,9 +200,10 @@ def _describe(err: ValidationError, env_name: str, overrides: Mapping[str, Any])
                 f"environments.{env_name}.{'.'.join(loc)}: required; set it in "
                 f"environments.{env_name} (or in defaults if it is the same everywhere)"
             )
+        elif kind == "value_error":  # our validators quote the value themselves
+            messages.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
         else:
-            msg = error["msg"].removeprefix("Value error, ")
-            messages.append(f"{where}: {msg} (got {_show(error.get('input'))})")
+            messages.append(f"{where}: {error['msg']} (got {_show(error.get('input'))})")
     return messages
 
 

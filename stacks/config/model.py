@@ -8,7 +8,7 @@ forbid unknown keys so that a typo fails synth instead of being ignored.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -51,7 +51,7 @@ def _check_account(value: str) -> str:
 AccountId = Annotated[str, AfterValidator(_check_account)]
 
 
-class Topology(str, Enum):
+class Topology(StrEnum):
     """How environments map onto stacks (see README, "Choosing a topology")."""
 
     MULTI = "multi"

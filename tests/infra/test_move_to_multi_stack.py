@@ -21,7 +21,9 @@ def test_prod_stack_uses_the_kept_table_instead_of_creating_one(tmp_path: Path) 
     function = moved.only("items-api-prod", "AWS::Lambda::Function")
     variables = render(function["Properties"]["Environment"]["Variables"])
     assert json.loads(variables["APP_ENVIRONMENTS"])["prod"]["table_name"] == KEPT_TABLE
-    policy = render(moved.only("items-api-prod", "AWS::IAM::Policy")["Properties"]["PolicyDocument"])
+    policy = render(
+        moved.only("items-api-prod", "AWS::IAM::Policy")["Properties"]["PolicyDocument"]
+    )
     table_statements = [s for s in policy["Statement"] if "dynamodb:GetItem" in s["Action"]]
     assert [s["Resource"] for s in table_statements] == [
         f"arn:aws:dynamodb:eu-west-1:111111111111:table/{KEPT_TABLE}"

@@ -64,13 +64,19 @@ def test_function_may_read_exactly_its_secret_and_use_only_its_table(
     by_resource = {json.dumps(s["Resource"]): s for s in policy["Statement"]}
     table_id = logical_id(multi, env, "AWS::DynamoDB::Table")
 
-    secret_arn = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNTS[env]}:secret:items-api/{env}/api-key-??????"
+    secret_arn = (
+        f"arn:aws:secretsmanager:eu-west-1:{ACCOUNTS[env]}:secret:items-api/{env}/api-key-??????"
+    )
     assert by_resource[json.dumps(secret_arn)]["Action"] == "secretsmanager:GetSecretValue"
     table_statement = by_resource[json.dumps("${" + table_id + ".Arn}")]
     assert sorted(table_statement["Action"]) == sorted(RUNTIME_ACTIONS)
     # No wildcard actions anywhere in the role's policy.
-    actions = [a for s in policy["Statement"] for a in [s["Action"]] + list(s["Action"])]
-    assert not [a for a in actions if isinstance(a, str) and a.endswith("*")]
+    actions = [
+        action
+        for s in policy["Statement"]
+        for action in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
+    assert not [a for a in actions if a.endswith("*")]
 
 
 def test_retained_environment_keeps_its_table_and_others_delete_theirs(multi: Synthesis) -> None:
@@ -128,7 +134,9 @@ def test_stage_is_throttled_logged_and_traced(
     assert settings["LoggingLevel"] == "ERROR"
     assert stage["TracingEnabled"] is True
     destination = render(stage["AccessLogSetting"]["DestinationArn"])
-    assert destination.startswith(f"arn:aws:logs:eu-west-1:{ACCOUNTS[env]}:log-group:${{ApiAccessLogs")
+    assert destination.startswith(
+        f"arn:aws:logs:eu-west-1:{ACCOUNTS[env]}:log-group:${{ApiAccessLogs"
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -215,6 +223,6 @@ def test_no_secret_value_is_in_the_template(multi: Synthesis, env: str) -> None:
     assert "SecretString" not in text
     assert "{{resolve:secretsmanager" not in text
     assert not any(
-        isinstance(v, dict) and "AWS::SecretsManager::Secret" == v.get("Type")
+        isinstance(v, dict) and v.get("Type") == "AWS::SecretsManager::Secret"
         for v in walk(multi.template(stack(env)))
     )

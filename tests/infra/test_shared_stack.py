@@ -101,7 +101,9 @@ def test_changing_the_code_leaves_the_prod_alias_where_it_was(
     (old_version,) = single.resources(SHARED, "AWS::Lambda::Version")
     (new_version,) = after.resources(SHARED, "AWS::Lambda::Version")
     assert old_version != new_version, "new code must publish a new version"
-    assert before_aliases["prod"]["FunctionVersion"] == after_aliases["prod"]["FunctionVersion"] == "1"
+    assert (
+        before_aliases["prod"]["FunctionVersion"] == after_aliases["prod"]["FunctionVersion"] == "1"
+    )
     assert after_aliases["staging"]["FunctionVersion"] == {"Fn::GetAtt": [new_version, "Version"]}
 
 
@@ -114,7 +116,9 @@ def test_promoting_a_version_is_a_config_change(tmp_path: Path) -> None:
 
 def test_each_table_follows_its_environment_retention(single: Synthesis) -> None:
     function = single.only(SHARED, "AWS::Lambda::Function")
-    bindings = json.loads(render(function["Properties"]["Environment"]["Variables"])["APP_ENVIRONMENTS"])
+    bindings = json.loads(
+        render(function["Properties"]["Environment"]["Variables"])["APP_ENVIRONMENTS"]
+    )
     tables = single.template(SHARED)["Resources"]
     policies = {}
     for env in ENVS:

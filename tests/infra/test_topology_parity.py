@@ -25,7 +25,9 @@ def effective(synthesis: Synthesis, stack: str, env: str) -> dict[str, Any]:
         for r in synthesis.resources(stack, "AWS::ApiGateway::Stage").values()
         if r["Properties"]["StageName"] == env
     ]
-    access_log_id = render(stage["AccessLogSetting"]["DestinationArn"]).rsplit("${", 1)[1].strip("}")
+    access_log_id = (
+        render(stage["AccessLogSetting"]["DestinationArn"]).rsplit("${", 1)[1].strip("}")
+    )
     log_group_id = function["LoggingConfig"]["LogGroup"]["Ref"]
     (throttle,) = stage["MethodSettings"]
     return {

@@ -74,7 +74,7 @@ def walk(node: Any) -> Iterator[Any]:
 def render(value: Any) -> Any:
     """Collapse Fn::Join / Ref / Fn::GetAtt into readable strings, for asserting ARNs.
 
-    `{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3"]]}` -> `"arn:${AWS::Partition}:s3"`.
+    `{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Region"}]]}` -> `"arn:${AWS::Region}"`.
     """
     if isinstance(value, Mapping):
         if set(value) == {"Ref"}:

@@ -46,7 +46,11 @@ def test_a_fourth_environment_needs_only_config() -> None:
     config = load_config(context)
 
     perf = config.environments[-1]
-    assert (perf.name, perf.region, config.stack_name(perf)) == ("perf", "us-east-1", "items-api-perf")
+    assert (perf.name, perf.region, config.stack_name(perf)) == (
+        "perf",
+        "us-east-1",
+        "items-api-perf",
+    )
     assert perf.secrets == {"api_key": "items-api/perf/api-key"}
 
 
@@ -68,13 +72,19 @@ def test_unknown_topology_lists_the_valid_ones() -> None:
 
 @pytest.mark.parametrize(
     ("account", "shown"),
-    [("12345", "'12345'"), ("1234567890123", "'1234567890123'"), ("12345678901a", "'12345678901a'")],
+    [
+        ("12345", "'12345'"),
+        ("1234567890123", "'1234567890123'"),
+        ("12345678901a", "'12345678901a'"),
+    ],
 )
 def test_account_must_be_twelve_digits(account: str, shown: str) -> None:
     context = shipped_context()
     context["environments"]["staging"]["account"] = account
     (problem,) = problems_for(context)
-    assert problem.startswith(f"environments.staging.account: {shown} is not a 12-digit AWS account ID")
+    assert problem.startswith(
+        f"environments.staging.account: {shown} is not a 12-digit AWS account ID"
+    )
 
 
 def test_account_as_a_number_is_rejected_not_coerced() -> None:
@@ -89,7 +99,10 @@ def test_region_must_exist_and_a_near_miss_is_suggested() -> None:
     context = shipped_context()
     context["environments"]["test"]["region"] = "eu-west1"
     (problem,) = problems_for(context)
-    assert problem == "environments.test.region: 'eu-west1' is not an AWS region; did you mean 'eu-west-1'?"
+    assert (
+        problem
+        == "environments.test.region: 'eu-west1' is not an AWS region; did you mean 'eu-west-1'?"
+    )
 
 
 def test_unknown_key_suggests_the_nearest_valid_key() -> None:

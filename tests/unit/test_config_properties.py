@@ -13,7 +13,9 @@ from tests.support.synth import shipped_context
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 # Keys drawn from the real schema, so that generated configs get past the shape
@@ -34,10 +36,12 @@ def check(context: dict[str, Any]) -> None:
     try:
         config = load_config(context)
     except ConfigError as err:
-        assert err.problems, "a ConfigError must say what is wrong"
-        assert all(isinstance(p, str) and p for p in err.problems)
+        problems = err.problems
     else:
         assert isinstance(config, AppConfig)
+        return
+    assert problems, "a ConfigError must say what is wrong"
+    assert all(isinstance(p, str) and p for p in problems)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
