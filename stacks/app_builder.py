@@ -14,6 +14,7 @@ from aws_cdk import App
 
 from stacks.config import AppConfig, Topology, load_config
 from stacks.config.loader import CONTEXT_KEYS
+from stacks.pipeline_stack import add_pipeline, pipeline_requested
 from stacks.service_stack import ServiceStack
 from stacks.shared_stack import SharedStack
 
@@ -36,6 +37,9 @@ def new_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = No
 
 def build_stacks(app: App, config: AppConfig) -> None:
     """Add the stacks of `config`'s topology for its selected environments."""
+    if pipeline_requested(app):  # -c pipeline=true: only the pipeline, which deploys the stages
+        add_pipeline(app, config)
+        return
     if config.topology is Topology.MULTI:
         for env in config.selected_environments:
             ServiceStack(

@@ -10,6 +10,7 @@ from stacks.components.alarms import ServiceAlarms, alarm_topic
 from stacks.components.api import ServiceApi, StageSpec
 from stacks.components.environment_data import EnvironmentData
 from stacks.components.function import ServiceFunction
+from stacks.components.release import GradualRelease, live_alias
 from stacks.components.retention import removal_policy
 from stacks.config import EnvironmentConfig
 from stacks.runtime_contract import function_environment
@@ -67,31 +68,40 @@ class ServiceStack(Stack):
         )
         data.grant_runtime_access(service.function)
 
+        live = live_alias(self, "Live", function=service.function)
         api = ServiceApi(
             self,
             "Api",
             api_name=construct_id,
-            target_arn=service.function.function_arn,
-            stages=[
-                StageSpec.from_settings(env_config.name, env_config.api, removal_policy=removal)
-            ],
+            target_arn=live.function_arn,
+            stages=[StageSpec.from_settings(env_config.name, env_config.api, removal_policy=removal)],
         )
         stage = api.stages[env_config.name]
-        service.function.add_permission(
+        live.add_permission(
             "ApiInvoke", principal=API_PRINCIPAL, source_arn=api.execute_arn(env_config.name)
         )
 
-        if env_config.alarms.enabled:
+        alarms = (
             ServiceAlarms(
                 self,
                 "Monitoring",
-                target=service.function,
+                target=live,
                 stage=stage,
                 topic=alarm_topic(
                     self, "Alarms", settings=env_config.alarms, removal_policy=removal
                 ),
                 settings=env_config.alarms,
             )
+            if env_config.alarms.enabled
+            else None
+        )
+        GradualRelease(
+            self,
+            "Release",
+            alias=live,
+            strategy=env_config.deployment.strategy,
+            rollback_alarms=alarms.function_alarms if alarms else [],
+        )
 
         CfnOutput(self, "ApiUrl", value=stage.url_for_path("/"), description="Base URL of the API")
         CfnOutput(self, "TableName", value=data.table.table_name, description="Items table")

@@ -51,7 +51,7 @@ def alarm_topic(
 
 
 class ServiceAlarms(Construct):
-    """Errors, throttles and API 5XX alarms on one environment's traffic.
+    """Errors, throttles, p99 latency and API 5XX alarms on one environment's traffic.
 
     `target` is whatever serves the environment: the function itself, or the
     alias that the environment's stage invokes, so that a shared function's
@@ -96,6 +96,24 @@ class ServiceAlarms(Construct):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
+        self.latency = target.metric_duration(period=PERIOD, statistic="p99").create_alarm(
+            self,
+            "LatencyP99",
+            alarm_description="p99 duration is above the configured threshold.",
+            threshold=settings.latency_p99_ms,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
         action = actions.SnsAction(topic)
-        for alarm in (self.errors, self.throttles, self.server_errors):
+        for alarm in self.all:
             alarm.add_alarm_action(action)
+
+    @property
+    def all(self) -> list[cloudwatch.Alarm]:
+        return [self.errors, self.throttles, self.server_errors, self.latency]
+
+    @property
+    def function_alarms(self) -> list[cloudwatch.Alarm]:
+        """The alarms that judge a new version of the function: what a canary rolls back on."""
+        return [self.errors, self.throttles, self.latency]

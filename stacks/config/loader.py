@@ -209,6 +209,8 @@ def _describe(err: ValidationError, env_name: str, overrides: Mapping[str, Any])
 
 def _source(loc: tuple[str, ...], env_name: str, overrides: Mapping[str, Any]) -> str:
     """Point at the line the user has to edit: the environment's override, or the default."""
+    if not loc:  # a rule across fields of the environment
+        return f"environments.{env_name}"
     node: Any = overrides
     for part in loc:
         if not isinstance(node, Mapping) or part not in node:

@@ -127,6 +127,9 @@ class AlarmSettings(_Strict):
     server_error_threshold: Annotated[int, Field(ge=1)] = Field(
         default=5, description="API 5XX responses in 5 minutes that raise the API alarm."
     )
+    latency_p99_ms: Annotated[int, Field(ge=1, le=29_000)] = Field(
+        default=3000, description="p99 function duration (ms) over 5 minutes that raises the alarm."
+    )
 
     @field_validator("topic_arn")
     @classmethod
@@ -137,6 +140,32 @@ class AlarmSettings(_Strict):
                 "(arn:aws:sns:<region>:<12-digit account>:<topic name>)"
             )
         return value
+
+
+# CodeDeploy's predefined Lambda traffic-shifting configurations.
+DeploymentStrategy = Literal[
+    "all_at_once",
+    "canary_10_percent_5_minutes",
+    "canary_10_percent_10_minutes",
+    "canary_10_percent_15_minutes",
+    "canary_10_percent_30_minutes",
+    "linear_10_percent_every_1_minute",
+    "linear_10_percent_every_2_minutes",
+    "linear_10_percent_every_3_minutes",
+    "linear_10_percent_every_10_minutes",
+]
+
+
+class DeploymentSettings(_Strict):
+    """How new code reaches traffic in the multi-stack topology."""
+
+    strategy: DeploymentStrategy = Field(
+        default="all_at_once",
+        description=(
+            "CodeDeploy traffic shifting to the new version; canary and linear roll back "
+            "automatically when an alarm fires."
+        ),
+    )
 
 
 class EnvironmentConfig(_Strict):
@@ -180,6 +209,7 @@ class EnvironmentConfig(_Strict):
     function: FunctionSettings = Field(default_factory=FunctionSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     alarms: AlarmSettings = Field(default_factory=AlarmSettings)
+    deployment: DeploymentSettings = Field(default_factory=DeploymentSettings)
     secrets: dict[str, str] = Field(
         default_factory=dict,
         description=(
@@ -244,6 +274,15 @@ class EnvironmentConfig(_Strict):
             raise ValueError(
                 "retain_data is true but alarms.enabled is false: an environment whose data "
                 "matters must page someone; enable alarms"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _gradual_deployment_needs_alarms(self) -> EnvironmentConfig:
+        if self.deployment.strategy != "all_at_once" and not self.alarms.enabled:
+            raise ValueError(
+                f"deployment.strategy is {self.deployment.strategy} but alarms.enabled is false: "
+                "a gradual deployment rolls back on alarms; enable alarms or use all_at_once"
             )
         return self
 

@@ -140,19 +140,19 @@ def test_stage_is_throttled_logged_and_traced(
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_api_invokes_the_function_and_only_its_own_stage_may(multi: Synthesis, env: str) -> None:
-    fn_id = logical_id(multi, env, "AWS::Lambda::Function")
+def test_api_invokes_the_live_alias_and_only_its_own_stage_may(multi: Synthesis, env: str) -> None:
+    alias_id = logical_id(multi, env, "AWS::Lambda::Alias")
     api_id = logical_id(multi, env, "AWS::ApiGateway::RestApi")
-    methods = multi.resources(stack(env), "AWS::ApiGateway::Method")
-    for method in methods.values():
+    assert multi.template(stack(env))["Resources"][alias_id]["Properties"]["Name"] == "live"
+    for method in multi.resources(stack(env), "AWS::ApiGateway::Method").values():
         integration = render(method["Properties"]["Integration"])
         assert integration["Type"] == "AWS_PROXY"
         assert integration["Uri"] == (
             "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
-            "${" + fn_id + ".Arn}/invocations"
+            "${" + alias_id + "}/invocations"
         )
     permission = render(multi.only(stack(env), "AWS::Lambda::Permission")["Properties"])
-    assert permission["FunctionName"] == "${" + fn_id + ".Arn}"
+    assert permission["FunctionName"] == "${" + alias_id + "}"
     assert permission["Principal"] == "apigateway.amazonaws.com"
     assert permission["SourceArn"] == (
         f"arn:aws:execute-api:eu-west-1:{ACCOUNTS[env]}:${{{api_id}}}/{env}/*/*"
@@ -174,7 +174,7 @@ def test_alarms_notify_a_topic_where_enabled_and_are_absent_where_not(multi: Syn
         topic_id = logical_id(multi, env, "AWS::SNS::Topic")
         alarms = multi.resources(stack(env), "AWS::CloudWatch::Alarm")
         metrics = sorted(a["Properties"]["MetricName"] for a in alarms.values())
-        assert metrics == ["5XXError", "Errors", "Throttles"]
+        assert metrics == ["5XXError", "Duration", "Errors", "Throttles"]
         for alarm in alarms.values():
             assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
 

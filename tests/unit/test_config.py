@@ -243,3 +243,20 @@ def test_single_topology_cannot_select_one_environment() -> None:
 def test_top_level_shape_errors(key: str, value: Any, expected: str) -> None:
     problems = problems_for({**shipped_context(), key: value})
     assert problems[0].startswith(expected)
+
+
+def test_gradual_deployment_requires_alarms() -> None:
+    context = shipped_context()
+    context["environments"]["test"]["deployment"] = {"strategy": "linear_10_percent_every_1_minute"}
+    (problem,) = problems_for(context)
+    assert problem.startswith(
+        "environments.test: deployment.strategy is linear_10_percent_every_1_minute but "
+        "alarms.enabled is false"
+    )
+
+
+def test_unknown_deployment_strategy_is_rejected() -> None:
+    context = shipped_context()
+    context["environments"]["prod"]["deployment"]["strategy"] = "canary"
+    (problem,) = problems_for(context)
+    assert problem.startswith("environments.prod.deployment.strategy: Input should be 'all_at_once'")
