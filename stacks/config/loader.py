@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from stacks.config import short_lived
 from stacks.config.errors import ConfigError
 from stacks.config.model import (
     ENV_NAME_PATTERN,
@@ -26,7 +28,15 @@ from stacks.config.model import (
 
 # The context keys this app reads. `env` and `topology` are usually given on the
 # command line (`-c env=staging`); the rest live in cdk.json.
-CONTEXT_KEYS = ("service_name", "topology", "single_stack", "defaults", "environments", "env")
+CONTEXT_KEYS = (
+    "service_name",
+    "topology",
+    "single_stack",
+    "defaults",
+    "environments",
+    "short_lived",
+    "env",
+)
 
 # In the single-stack topology one function serves every environment, so these
 # function-level settings cannot differ between environments.
@@ -41,11 +51,12 @@ def known_regions() -> frozenset[str]:
     return frozenset(r.name for r in region_info.RegionInfo.regions)
 
 
-def load_config(context: Mapping[str, Any]) -> AppConfig:
+def load_config(context: Mapping[str, Any], *, now: datetime | None = None) -> AppConfig:
     """Validate the raw context and resolve every environment.
 
     Raises `ConfigError` with all problems at once; never any other exception,
-    whatever the input (a property-based test holds it to that).
+    whatever the input (a property-based test holds it to that). `now` dates
+    the expiry of a short-lived environment; tests pin it.
     """
     problems: list[str] = []
     service_name = _service_name(context.get("service_name"), problems)
@@ -71,9 +82,15 @@ def load_config(context: Mapping[str, Any]) -> AppConfig:
     shared_stack = _shared_stack(context.get("single_stack"), topology, problems)
     if topology is Topology.SINGLE:
         _check_shared_function(environments, problems)
-    selected = _selection(context.get("env"), raw_envs, topology, problems)
+    rules = short_lived.parse_rules(
+        context.get("short_lived"), [str(n) for n in raw_envs], problems
+    )
+    selected, derived = _selection(
+        context.get("env"), environments, raw_envs, rules, topology, now, problems
+    )
     if problems:
         raise ConfigError(problems)
+    environments.extend(derived)
 
     config = AppConfig(
         service_name=service_name,
@@ -252,22 +269,35 @@ def _check_shared_function(environments: list[EnvironmentConfig], problems: list
 
 
 def _selection(
-    value: Any, raw_envs: Mapping[str, Any], topology: Topology, problems: list[str]
-) -> tuple[str, ...]:
+    value: Any,
+    environments: Sequence[EnvironmentConfig],
+    raw_envs: Mapping[str, Any],
+    rules: Sequence[short_lived.ShortLivedRule],
+    topology: Topology,
+    now: datetime | None,
+    problems: list[str],
+) -> tuple[tuple[str, ...], list[EnvironmentConfig]]:
+    """Which environments to build, plus the short-lived one `value` names, if any."""
     names = tuple(str(n) for n in raw_envs)
     if value is None:
-        return names
-    if not isinstance(value, str) or value not in names:
+        return names, []
+    derived = None
+    if isinstance(value, str) and value not in names:
+        bases = {e.name: e for e in environments}
+        derived = short_lived.derive(value, rules, bases, now or datetime.now(UTC))
+    if not isinstance(value, str) or (value not in names and derived is None):
+        patterns = "; short-lived names match " + " or ".join(r.pattern for r in rules)
         problems.append(
             f"env: unknown environment {_show(value)}; valid environments: {', '.join(names)}"
+            + (patterns if rules else "")
         )
-        return names
+        return names, []
     if topology is Topology.SINGLE:
         problems.append(
             f"env: topology=single keeps every environment in one shared stack, so it cannot "
             f"deploy {value!r} alone; drop -c env={value}, or use -c topology=multi"
         )
-    return (value,)
+    return (value,), [derived] if derived else []
 
 
 def _check_stack_names(config: AppConfig) -> None:

@@ -1,0 +1,1 @@
+"""Operational commands that sit beside the CDK app (make sweep, make envdiff)."""
