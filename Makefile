@@ -27,7 +27,7 @@ ENV ?=
 TOPOLOGY ?=
 CONTEXT := $(if $(ENV),-c env=$(ENV)) $(if $(TOPOLOGY),-c topology=$(TOPOLOGY))
 
-.PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench clean
+.PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench envdiff sweep clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -79,6 +79,13 @@ snapshots: setup ## Rewrite the template snapshots on purpose; review the diff l
 
 bench: setup ## Print synth figures (bench/)
 	python bench/synth_bench.py
+
+envdiff: setup ## How two environments differ: make envdiff A=staging B=prod
+	@test -n "$(A)" -a -n "$(B)" || { echo "A and B are required, e.g. make envdiff A=staging B=prod"; exit 2; }
+	python -m tools.envdiff $(A) $(B)
+
+sweep: setup ## Delete expired short-lived stacks (asks first; YES=1 skips the question)
+	python -m tools.sweep $(if $(YES),--yes)
 
 clean: ## Remove build output (keeps the venv and node_modules)
 	rm -rf cdk.out .build validation-report.json .pytest_cache .mypy_cache .ruff_cache

@@ -109,7 +109,9 @@ def load_pipeline_settings(raw: Any, config: AppConfig) -> PipelineSettings:
             f"topology=multi (got topology={config.topology.value})"
         )
     if raw is None:
-        raise ConfigError([*problems, f"{SETTINGS_KEY}: required with -c {FLAG_KEY}=true; {EXAMPLE}"])
+        raise ConfigError(
+            [*problems, f"{SETTINGS_KEY}: required with -c {FLAG_KEY}=true; {EXAMPLE}"]
+        )
     if not isinstance(raw, Mapping):
         raise ConfigError([*problems, f"{SETTINGS_KEY}: expected an object; {EXAMPLE}"])
     settings = None

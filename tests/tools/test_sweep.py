@@ -58,7 +58,9 @@ def populate(cfn: Any) -> None:
     # Expired tags, but not a short-lived stack of this service: never touched.
     create(cfn, "items-api-test", service="items-api", expires_at="2026-01-01T00:00Z")
     create(cfn, "items-api-staging", **short, expires_at="2026-01-01T00:00Z")  # name mismatch
-    create(cfn, "billing-pr-3", service="billing", short_lived="true", expires_at="2026-01-01T00:00Z")
+    create(
+        cfn, "billing-pr-3", service="billing", short_lived="true", expires_at="2026-01-01T00:00Z"
+    )
     create(cfn, "items-api-pr-4", **short)  # no expiry tag
 
 

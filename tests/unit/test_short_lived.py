@@ -25,7 +25,8 @@ def test_pr_environment_is_derived_from_its_base() -> None:
     assert env.name == "pr-123"
     assert config.stack_name(env) == "items-api-pr-123"
     assert (env.account, env.region) == (base.account, base.region)
-    assert env.function == base.function and env.api == base.api
+    assert env.function == base.function
+    assert env.api == base.api
     assert env.secrets == {"api_key": "items-api/test/api-key"}  # the base's secret
     assert env.retain_data is False
     assert env.tags["expires-at"] == "2026-11-29T10:30Z"  # 72 hours
