@@ -74,7 +74,9 @@ class ServiceStack(Stack):
             "Api",
             api_name=construct_id,
             target_arn=live.function_arn,
-            stages=[StageSpec.from_settings(env_config.name, env_config.api, removal_policy=removal)],
+            stages=[
+                StageSpec.from_settings(env_config.name, env_config.api, removal_policy=removal)
+            ],
         )
         stage = api.stages[env_config.name]
         live.add_permission(
