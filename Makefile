@@ -25,13 +25,19 @@ CDK := $(CURDIR)/node_modules/.bin/cdk
 CDK_FLAGS := --no-notices
 ENV ?=
 TOPOLOGY ?=
-CONTEXT := $(if $(ENV),-c env=$(ENV)) $(if $(TOPOLOGY),-c topology=$(TOPOLOGY))
+PIPELINE ?=
+CONTEXT := $(if $(ENV),-c env=$(ENV)) $(if $(TOPOLOGY),-c topology=$(TOPOLOGY)) \
+	$(if $(PIPELINE),-c pipeline=$(PIPELINE))
+# CI deploys a cloud assembly synthesised once (make synth), never a fresh synth.
+ASSEMBLY ?= cdk.out
+STACKS ?=
 
-.PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench envdiff sweep clean
+.PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench envdiff sweep diagram \
+	deploy-assembly diff-assembly smoke clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  Variables: ENV=<environment> (deploy, diff, destroy; optional for synth), TOPOLOGY=multi|single"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  Variables: ENV=<environment> (deploy, diff, destroy; optional for synth), TOPOLOGY=multi|single, PIPELINE=true"
 
 $(DEPS): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required (set PYTHON=...)")'
@@ -73,6 +79,20 @@ destroy: setup ## Delete one environment's stack: make destroy ENV=test
 	@test -n "$(ENV)" || { echo "ENV is required, e.g. make destroy ENV=test"; exit 2; }
 	$(CDK) destroy $(CDK_FLAGS) --all $(CONTEXT)
 
+deploy-assembly: $(CLI) ## CI: deploy stacks of an assembly: make deploy-assembly STACKS=items-api-staging
+	@test -n "$(STACKS)" || { echo "STACKS is required, e.g. make deploy-assembly STACKS=items-api-staging"; exit 2; }
+	@test -f $(ASSEMBLY)/manifest.json || { echo "$(ASSEMBLY) is not a cloud assembly: run make synth first"; exit 2; }
+	$(CDK) deploy $(CDK_FLAGS) --app $(ASSEMBLY) --require-approval never --progress events $(STACKS)
+
+diff-assembly: $(CLI) ## CI: what deploying an assembly would change (read-only): make diff-assembly STACKS=items-api-prod
+	@test -n "$(STACKS)" || { echo "STACKS is required, e.g. make diff-assembly STACKS=items-api-prod"; exit 2; }
+	@test -f $(ASSEMBLY)/manifest.json || { echo "$(ASSEMBLY) is not a cloud assembly: run make synth first"; exit 2; }
+	$(CDK) diff $(CDK_FLAGS) --app $(ASSEMBLY) --method template $(STACKS)
+
+smoke: $(DEPS) ## Smoke-test a deployed API: make smoke ENV=staging (or SMOKE_API_URL=... SMOKE_API_KEY=...)
+	@test -n "$(ENV)$${SMOKE_API_URL:-}" || { echo "ENV or SMOKE_API_URL is required, e.g. make smoke ENV=staging"; exit 2; }
+	$(if $(ENV),SMOKE_ENV=$(ENV)) python -m pytest tests/smoke -v
+
 snapshots: setup ## Rewrite the template snapshots on purpose; review the diff like code
 	UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshot -q
 	@git --no-pager diff --stat -- tests/snapshot || true
@@ -86,6 +106,13 @@ envdiff: setup ## How two environments differ: make envdiff A=staging B=prod
 
 sweep: setup ## Delete expired short-lived stacks (asks first; YES=1 skips the question)
 	python -m tools.sweep $(if $(YES),--yes)
+
+diagram: setup ## Redraw diagrams/output/ (model, DOT, SVG, PNG) from a fresh synth of each topology
+	@command -v dot >/dev/null || { echo "Graphviz's dot is required: apt-get install graphviz (or brew install graphviz)"; exit 2; }
+	rm -rf .build/diagram && mkdir -p .build/diagram/multi .build/diagram/single
+	cd .build/diagram/multi && python $(CURDIR)/app.py -c topology=multi
+	cd .build/diagram/single && python $(CURDIR)/app.py -c topology=single
+	python -m diagrams multi=.build/diagram/multi/cdk.out single=.build/diagram/single/cdk.out
 
 clean: ## Remove build output (keeps the venv and node_modules)
 	rm -rf cdk.out .build validation-report.json .pytest_cache .mypy_cache .ruff_cache

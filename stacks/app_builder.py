@@ -12,6 +12,7 @@ from typing import Any
 
 from aws_cdk import App
 
+from stacks.compliance import enable_gate
 from stacks.config import AppConfig, Topology, load_config
 from stacks.config.loader import CONTEXT_KEYS
 from stacks.pipeline_stack import add_pipeline, pipeline_requested
@@ -32,6 +33,7 @@ def new_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = No
     )
     raw = {key: v for key in CONTEXT_KEYS if (v := app.node.try_get_context(key)) is not None}
     build_stacks(app, load_config(raw))
+    enable_gate(app, load_config(raw))
     return app
 
 

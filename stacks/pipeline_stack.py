@@ -15,9 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import App, CfnOutput, Environment, Stack, Stage
+from aws_cdk import App, CfnOutput, Environment, Stack, Stage, pipelines
 from aws_cdk import aws_codebuild as codebuild
-from aws_cdk import pipelines
 from constructs import Construct
 
 from stacks.config import AppConfig, EnvironmentConfig
@@ -30,6 +29,7 @@ from stacks.config.pipeline import (
     pipeline_enabled,
     pipeline_environments,
 )
+from stacks.pipeline_acknowledgements import acknowledge_pipeline
 from stacks.service_stack import ServiceStack
 from stacks.tagging import apply_tags
 
@@ -39,10 +39,11 @@ PACKAGE_JSON = Path(__file__).resolve().parents[1] / "package.json"
 TEST_COMMAND = "make test"
 SYNTH_COMMAND = "make synth PIPELINE=true"
 SMOKE_COMMAND = "make smoke"
-# Runtimes of the CodeBuild image, pinned so that an image update cannot change them (the
-# Makefile brings its own Node 24 for the CDK CLI; this Node runs the pipeline's own steps).
-BUILD_IMAGE = codebuild.LinuxBuildImage.STANDARD_7_0
-RUNTIME_VERSIONS = {"python": "3.12", "nodejs": "20"}
+# Ubuntu 24.04 CodeBuild image; its runtimes are pinned so that an image update cannot move
+# them: Python as in Lambda and CI, Node as the Makefile's (which runs the CDK CLI in our steps;
+# this one runs CDK Pipelines' own self-mutation and asset steps).
+BUILD_IMAGE = codebuild.LinuxBuildImage.STANDARD_8_0
+RUNTIME_VERSIONS = {"python": "3.13", "nodejs": "24"}
 
 
 def pipeline_requested(app: App) -> bool:
@@ -175,3 +176,7 @@ class PipelineStack(Stack):
         )
         approval.add_step_dependency(broadening)
         self.pipeline.add_stage(production, pre=[broadening, approval])
+
+        # Build now, so that the generated roles and buckets exist to be acknowledged.
+        self.pipeline.build_pipeline()
+        self.acknowledgements = acknowledge_pipeline(self.pipeline)

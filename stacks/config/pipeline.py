@@ -119,9 +119,10 @@ def load_pipeline_settings(raw: Any, config: AppConfig) -> PipelineSettings:
         settings = PipelineSettings.model_validate(raw)
     except ValidationError as err:
         problems.extend(_describe(err))
+    region = raw.get("region")
+    if isinstance(region, str) and region not in known_regions():
+        problems.append(f"{SETTINGS_KEY}.region: {region!r} is not an AWS region")
     if settings is not None:
-        if settings.region not in known_regions():
-            problems.append(f"{SETTINGS_KEY}.region: {settings.region!r} is not an AWS region")
         problems.extend(_environment_problems(settings, config))
     if problems or settings is None:
         raise ConfigError(problems)
