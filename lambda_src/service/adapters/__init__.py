@@ -1,0 +1,1 @@
+"""AWS implementations of the ``service.ports`` interfaces."""

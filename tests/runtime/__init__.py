@@ -1,0 +1,1 @@
+"""Runtime tests: the handler against moto, the logic against in-memory fakes."""
