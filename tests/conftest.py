@@ -1,4 +1,10 @@
-"""Session-wide fixtures: each topology is synthesised once and shared by every test."""
+"""Session-wide fixtures: each topology is synthesised once and shared by every test.
+
+`multi` and `single` use the reference config (tests/fixtures): the behaviour
+tests assert against it. `project_multi` and `project_single` use cdk.json:
+snapshots and diagrams follow what the project deploys. While the two configs
+are equal (as shipped) they are the same synthesis.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,19 @@ from typing import Any
 
 import pytest
 
-from tests.support.synth import Synthesis, shipped_context, synthesize
+from tests.support.synth import Synthesis, project_context, reference_context, synthesize
 
 
 @pytest.fixture(scope="session")
 def context() -> dict[str, Any]:
-    return shipped_context()
+    return reference_context()
 
 
 @pytest.fixture(scope="session")
 def multi(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
     """The shipped config, multi-stack: one stack per environment."""
     return synthesize(
-        {**shipped_context(), "topology": "multi"}, Path(tmp_path_factory.mktemp("multi"))
+        {**reference_context(), "topology": "multi"}, Path(tmp_path_factory.mktemp("multi"))
     )
 
 
@@ -27,5 +33,27 @@ def multi(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
 def single(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
     """The shipped config, single-stack: one shared stack for every environment."""
     return synthesize(
-        {**shipped_context(), "topology": "single"}, Path(tmp_path_factory.mktemp("single"))
+        {**reference_context(), "topology": "single"}, Path(tmp_path_factory.mktemp("single"))
     )
+
+
+def _project(
+    topology: str, reference: Synthesis, tmp_path_factory: pytest.TempPathFactory
+) -> Synthesis:
+    if project_context() == reference_context():
+        return reference
+    return synthesize(
+        {**project_context(), "topology": topology}, Path(tmp_path_factory.mktemp(topology))
+    )
+
+
+@pytest.fixture(scope="session")
+def project_multi(multi: Synthesis, tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
+    """cdk.json, multi-stack."""
+    return _project("multi", multi, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def project_single(single: Synthesis, tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
+    """cdk.json, single-stack."""
+    return _project("single", single, tmp_path_factory)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from stacks.config import AppConfig, load_config
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -26,7 +26,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def config() -> AppConfig:
-    return load_config(shipped_context())
+    return load_config(reference_context())
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 from stacks.config import AppConfig, ConfigError, load_config
 from stacks.config.pipeline import cli_version, load_pipeline_settings, pipeline_enabled
 from tests.ci.test_pipeline_stack import SETTINGS
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 
 def problems(raw: Any, config: AppConfig) -> tuple[str, ...]:
@@ -92,7 +92,7 @@ def test_stages_must_name_distinct_environments(config: AppConfig) -> None:
 
 
 def test_the_pipeline_needs_one_stack_per_environment() -> None:
-    config = load_config({**shipped_context(), "topology": "single"})
+    config = load_config({**reference_context(), "topology": "single"})
     (problem,) = problems(SETTINGS, config)
     assert "needs topology=multi (got topology=single)" in problem
 

@@ -15,7 +15,7 @@ from aws_cdk import cx_api
 
 from stacks.app_builder import new_app
 from stacks.pipeline_stack import SMOKE_COMMAND, SYNTH_COMMAND, TEST_COMMAND, PipelineStack
-from tests.support.synth import ROOT, shipped_context
+from tests.support.synth import ROOT, reference_context
 
 CONNECTION_ARN = (
     "arn:aws:codeconnections:eu-west-1:444444444444:connection/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b"
@@ -82,7 +82,7 @@ def run_orders(stage: dict[str, Any], category: str) -> set[int]:
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
-    context = {**shipped_context(), "pipeline": "true", "pipeline_settings": SETTINGS}
+    context = {**reference_context(), "pipeline": "true", "pipeline_settings": SETTINGS}
     outdir = Path(tmp_path_factory.mktemp("pipeline"))
     app = new_app(context, outdir=str(outdir))  # with the compliance gate, as `cdk synth`
     stack = app.node.find_child(PIPELINE_STACK)

@@ -14,14 +14,14 @@ from aws_cdk import aws_dynamodb as dynamodb
 
 from stacks.app_builder import new_app
 from stacks.compliance import ComplianceGateFailed, synthesize
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 STACK = "items-api-prod"
 GATE_FAILED = 3
 
 
 def main(outdir: str) -> int:
-    app = new_app({**shipped_context(), "env": "prod"}, outdir=outdir)
+    app = new_app({**reference_context(), "env": "prod"}, outdir=outdir)
     stack = app.node.find_child(STACK)
     assert isinstance(stack, Stack)
     dynamodb.Table(

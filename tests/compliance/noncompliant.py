@@ -22,7 +22,7 @@ from stacks.compliance import enable_gate
 from stacks.config import EnvironmentConfig, load_config
 from stacks.config.loader import CONTEXT_KEYS
 from stacks.tagging import apply_tags
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 STACK = "noncompliant-prod"
 RESERVED_CONCURRENCY = 5
@@ -32,7 +32,7 @@ EXAMPLE_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 
 def noncompliant_context() -> dict[str, Any]:
     """The shipped config, prod only, renamed and asking for reserved concurrency."""
-    context = shipped_context()
+    context = reference_context()
     prod = context["environments"]["prod"]
     prod["stack_name"] = STACK
     prod.setdefault("function", {})["reserved_concurrency"] = RESERVED_CONCURRENCY

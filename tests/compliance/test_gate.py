@@ -16,7 +16,7 @@ from stacks.app_builder import new_app
 from stacks.config import ConfigError
 from tests.compliance.late_resource import GATE_FAILED
 from tests.compliance.support import recorded_acknowledgements, report
-from tests.support.synth import Synthesis, shipped_context
+from tests.support.synth import Synthesis, reference_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +55,7 @@ def test_new_app_registers_the_gate_and_cdk_validation_false_keeps_it(
 
 def test_context_cannot_turn_failing_on_findings_off() -> None:
     context = {
-        **shipped_context(),
+        **reference_context(),
         "env": "test",
         "@aws-cdk/core:failSynthOnValidationErrors": "false",
     }

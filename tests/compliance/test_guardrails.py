@@ -12,7 +12,7 @@ from stacks.compliance import guardrails
 from stacks.compliance.gate import served_environments
 from stacks.compliance.templates import SynthesizedStack
 from stacks.config import EnvironmentConfig, load_config
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 STACK = "svc-prod"
 THROTTLED = {
@@ -24,7 +24,7 @@ THROTTLED = {
 
 
 def environments(**function: Any) -> dict[str, EnvironmentConfig]:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["prod"].setdefault("function", {}).update(function)
     return {e.name: e for e in load_config(context).environments}
 
@@ -201,8 +201,8 @@ def test_the_longest_environment_name_in_a_path_wins() -> None:
 
 
 def test_served_environments_follow_the_topology() -> None:
-    multi = load_config(shipped_context())
-    single = load_config({**shipped_context(), "topology": "single"})
+    multi = load_config(reference_context())
+    single = load_config({**reference_context(), "topology": "single"})
     assert {k: [e.name for e in v] for k, v in served_environments(multi).items()} == {
         "items-api-test": ["test"],
         "items-api-staging": ["staging"],

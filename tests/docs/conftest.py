@@ -26,3 +26,15 @@ def multi_graph(multi: Synthesis) -> Graph:
 @pytest.fixture(scope="session")
 def single_graph(single: Synthesis) -> Graph:
     return build_graph(in_assembly_order(single))
+
+
+@pytest.fixture(scope="session")
+def project_multi_graph(project_multi: Synthesis) -> Graph:
+    """cdk.json's multi-stack graph: what `make diagram` draws."""
+    return build_graph(in_assembly_order(project_multi))
+
+
+@pytest.fixture(scope="session")
+def project_single_graph(project_single: Synthesis) -> Graph:
+    """cdk.json's single-stack graph: what `make diagram` draws."""
+    return build_graph(in_assembly_order(project_single))

@@ -41,7 +41,7 @@ def _assert_same(path: Path, actual: str) -> None:
 def test_committed_graph_matches_the_templates(
     topology: str, request: pytest.FixtureRequest
 ) -> None:
-    graph: Graph = request.getfixturevalue(f"{topology}_graph")
+    graph: Graph = request.getfixturevalue(f"project_{topology}_graph")
     _assert_same(OUTPUT_DIR / f"{topology}.graph.json", graph.to_json())
     _assert_same(OUTPUT_DIR / f"{topology}.dot", dot_for(topology, graph))
 

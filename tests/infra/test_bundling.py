@@ -9,7 +9,7 @@ import pytest
 
 import stacks.components.function as function_module
 from stacks.components.bundling import CACHES
-from tests.support.synth import Synthesis, shipped_context, synthesize
+from tests.support.synth import Synthesis, reference_context, synthesize
 
 
 def asset_dir(synthesis: Synthesis, stack: str) -> Path:
@@ -52,7 +52,7 @@ def test_asset_hash_ignores_caches_and_follows_real_changes(
     (source / ".mypy_cache").mkdir()
     (source / ".mypy_cache" / "cache.db").write_bytes(b"\0")
     monkeypatch.setattr(function_module, "LAMBDA_SOURCE", source)
-    context = {**shipped_context(), "env": "test"}
+    context = {**reference_context(), "env": "test"}
 
     with_caches = synthesize(context, tmp_path / "caches")
     assert key_of(with_caches) == key_of(multi)

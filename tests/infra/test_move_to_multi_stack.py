@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.synth import Synthesis, render, shipped_context, synthesize
+from tests.support.synth import Synthesis, reference_context, render, synthesize
 
 KEPT_TABLE = "items-api-shared-DataprodItemsTable-1A2B3C4D5E6F"
 
 
 def test_prod_stack_uses_the_kept_table_instead_of_creating_one(tmp_path: Path) -> None:
-    context = shipped_context()
+    context = reference_context()
     prod = context["environments"]["prod"]
     prod["existing_table_name"] = KEPT_TABLE
     prod["account"] = context["single_stack"]["account"]  # a table cannot change account

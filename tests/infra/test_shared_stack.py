@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import stacks.components.function as function_module
-from tests.support.synth import Synthesis, render, shipped_context, synthesize
+from tests.support.synth import Synthesis, reference_context, render, synthesize
 
 SHARED = "items-api-shared"
 ENVS = ["test", "staging", "prod"]
@@ -95,7 +95,7 @@ def test_changing_the_code_leaves_the_prod_alias_where_it_was(
         (changed / "service" / "handler.py").read_text() + "\n# a change of code\n"
     )
     monkeypatch.setattr(function_module, "LAMBDA_SOURCE", changed)
-    after = synthesize({**shipped_context(), "topology": "single"}, tmp_path / "out")
+    after = synthesize({**reference_context(), "topology": "single"}, tmp_path / "out")
 
     before_aliases, after_aliases = aliases(single), aliases(after)
     (old_version,) = single.resources(SHARED, "AWS::Lambda::Version")
@@ -108,7 +108,7 @@ def test_changing_the_code_leaves_the_prod_alias_where_it_was(
 
 
 def test_promoting_a_version_is_a_config_change(tmp_path: Path) -> None:
-    context = {**shipped_context(), "topology": "single"}
+    context = {**reference_context(), "topology": "single"}
     context["environments"]["prod"]["pinned_version"] = 7
     promoted = synthesize(context, tmp_path)
     assert aliases(promoted)["prod"]["FunctionVersion"] == "7"

@@ -12,10 +12,21 @@ from typing import Any
 from stacks.app_builder import new_app
 
 ROOT = Path(__file__).resolve().parents[2]
+REFERENCE_CONTEXT = ROOT / "tests" / "fixtures" / "reference_context.json"
 
 
-def shipped_context() -> dict[str, Any]:
-    """The context in cdk.json, as a fresh copy that a test may modify."""
+def reference_context() -> dict[str, Any]:
+    """The reference config the behaviour tests are written against, as a fresh copy.
+
+    It is a frozen copy of the context this template ships in cdk.json, so a
+    fork can rename its service, change values and add environments in
+    cdk.json without rewriting the tests that prove how the template behaves.
+    """
+    return copy.deepcopy(json.loads(REFERENCE_CONTEXT.read_text()))
+
+
+def project_context() -> dict[str, Any]:
+    """The context in cdk.json: what this project actually deploys (snapshots, diagrams)."""
     return copy.deepcopy(json.loads((ROOT / "cdk.json").read_text())["context"])
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 from tools.envdiff import report
 
 
 @pytest.fixture(scope="module")
 def test_vs_prod() -> list[str]:
-    return report("test", "prod", shipped_context())
+    return report("test", "prod", reference_context())
 
 
 def test_config_differences_are_listed_by_key(test_vs_prod: list[str]) -> None:
@@ -52,7 +52,7 @@ def test_template_differences_are_the_real_ones(test_vs_prod: list[str]) -> None
 
 
 def test_environments_that_differ_in_one_setting_show_only_that() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["qa"] = {
         "account": "444444444444",
         "region": "us-east-1",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from stacks.config import ConfigError, Topology, load_config
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 
 def problems_for(context: dict[str, Any]) -> tuple[str, ...]:
@@ -17,7 +17,7 @@ def problems_for(context: dict[str, Any]) -> tuple[str, ...]:
 
 
 def test_shipped_config_resolves_defaults_and_overrides() -> None:
-    config = load_config(shipped_context())
+    config = load_config(reference_context())
     envs = {e.name: e for e in config.environments}
 
     assert config.topology is Topology.MULTI
@@ -40,7 +40,7 @@ def test_shipped_config_resolves_defaults_and_overrides() -> None:
 
 
 def test_a_fourth_environment_needs_only_config() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["perf"] = {"account": "444444444444", "region": "us-east-1"}
 
     config = load_config(context)
@@ -55,12 +55,12 @@ def test_a_fourth_environment_needs_only_config() -> None:
 
 
 def test_env_selects_one_environment() -> None:
-    config = load_config({**shipped_context(), "env": "staging"})
+    config = load_config({**reference_context(), "env": "staging"})
     assert [e.name for e in config.selected_environments] == ["staging"]
 
 
 def test_unknown_env_lists_the_valid_ones() -> None:
-    (problem,) = problems_for({**shipped_context(), "env": "nope"})
+    (problem,) = problems_for({**reference_context(), "env": "nope"})
     assert problem.startswith(
         "env: unknown environment 'nope'; valid environments: test, staging, prod; "
     )
@@ -68,7 +68,7 @@ def test_unknown_env_lists_the_valid_ones() -> None:
 
 
 def test_unknown_topology_lists_the_valid_ones() -> None:
-    (problem,) = problems_for({**shipped_context(), "topology": "bogus"})
+    (problem,) = problems_for({**reference_context(), "topology": "bogus"})
     assert problem == "topology: unknown topology 'bogus'; use one of: multi, single"
 
 
@@ -81,7 +81,7 @@ def test_unknown_topology_lists_the_valid_ones() -> None:
     ],
 )
 def test_account_must_be_twelve_digits(account: str, shown: str) -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["staging"]["account"] = account
     (problem,) = problems_for(context)
     assert problem.startswith(
@@ -91,14 +91,14 @@ def test_account_must_be_twelve_digits(account: str, shown: str) -> None:
 
 def test_account_as_a_number_is_rejected_not_coerced() -> None:
     # JSON numbers lose leading zeros: 012345678901 must be written as a string.
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["prod"]["account"] = 333333333333
     (problem,) = problems_for(context)
     assert problem.startswith("environments.prod.account: Input should be a valid string")
 
 
 def test_region_must_exist_and_a_near_miss_is_suggested() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["test"]["region"] = "eu-west1"
     (problem,) = problems_for(context)
     assert (
@@ -108,7 +108,7 @@ def test_region_must_exist_and_a_near_miss_is_suggested() -> None:
 
 
 def test_unknown_key_suggests_the_nearest_valid_key() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["prod"]["retain_dta"] = True
     context["environments"]["prod"]["api"]["throttle_rate"] = 5
     problems = problems_for(context)
@@ -120,7 +120,7 @@ def test_unknown_key_suggests_the_nearest_valid_key() -> None:
 
 
 def test_unknown_key_in_defaults_is_reported_once_and_located_in_defaults() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["defaults"]["function"]["memroy_mb"] = 1024
     problems = problems_for(context)
     assert problems == (
@@ -148,14 +148,14 @@ def test_unknown_key_in_defaults_is_reported_once_and_located_in_defaults() -> N
 def test_wrong_types_and_out_of_range_values_name_field_and_value(
     section: str, key: str, value: Any, expected: str
 ) -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["test"].setdefault(section, {})[key] = value
     (problem,) = problems_for(context)
     assert problem.startswith(expected)
 
 
 def test_every_problem_is_reported_in_one_go() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["test"]["account"] = "1"
     context["environments"]["staging"]["region"] = "mars-1"
     context["environments"]["prod"]["function"] = {"memory_mb": 1}
@@ -172,7 +172,7 @@ def test_every_problem_is_reported_in_one_go() -> None:
 
 
 def test_missing_account_says_where_to_set_it() -> None:
-    context = shipped_context()
+    context = reference_context()
     del context["environments"]["staging"]["account"]
     (problem,) = problems_for(context)
     assert problem == (
@@ -182,28 +182,28 @@ def test_missing_account_says_where_to_set_it() -> None:
 
 
 def test_api_key_secret_is_required() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["defaults"]["secrets"] = {"other": "x/y"}
     problems = problems_for(context)
     assert problems[0].startswith("defaults.secrets (used by environment 'test'): missing api_key")
 
 
 def test_retained_environment_must_have_alarms() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["prod"]["alarms"] = {"enabled": False}
     (problem,) = problems_for(context)
     assert "retain_data is true but alarms.enabled is false" in problem
 
 
 def test_environment_names_must_fit_stack_stage_and_alias_names() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["Prod_EU"] = {"account": "333333333333", "region": "eu-west-1"}
     (problem,) = problems_for(context)
     assert problem.startswith("environments.Prod_EU: 'Prod_EU' is not a valid environment name")
 
 
 def test_two_environments_with_the_same_stack_name_are_rejected() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["staging"]["stack_name"] = "items-api-prod"
     (problem,) = problems_for(context)
     assert problem == (
@@ -213,14 +213,14 @@ def test_two_environments_with_the_same_stack_name_are_rejected() -> None:
 
 
 def test_an_environment_cannot_take_the_shared_stack_name_in_single_topology() -> None:
-    context = {**shipped_context(), "topology": "single"}
+    context = {**reference_context(), "topology": "single"}
     context["environments"]["shared"] = {"account": "444444444444", "region": "eu-west-1"}
     (problem,) = problems_for(context)
     assert "'items-api-shared' is already used by the shared stack" in problem
 
 
 def test_single_topology_requires_one_set_of_function_settings() -> None:
-    context = {**shipped_context(), "topology": "single"}
+    context = {**reference_context(), "topology": "single"}
     context["environments"]["prod"]["function"] = {"memory_mb": 1024}
     (problem,) = problems_for(context)
     assert problem.startswith(
@@ -230,7 +230,7 @@ def test_single_topology_requires_one_set_of_function_settings() -> None:
 
 
 def test_single_topology_cannot_select_one_environment() -> None:
-    (problem,) = problems_for({**shipped_context(), "topology": "single", "env": "prod"})
+    (problem,) = problems_for({**reference_context(), "topology": "single", "env": "prod"})
     assert "topology=single keeps every environment in one shared stack" in problem
 
 
@@ -243,12 +243,12 @@ def test_single_topology_cannot_select_one_environment() -> None:
     ],
 )
 def test_top_level_shape_errors(key: str, value: Any, expected: str) -> None:
-    problems = problems_for({**shipped_context(), key: value})
+    problems = problems_for({**reference_context(), key: value})
     assert problems[0].startswith(expected)
 
 
 def test_gradual_deployment_requires_alarms() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["test"]["deployment"] = {"strategy": "linear_10_percent_every_1_minute"}
     (problem,) = problems_for(context)
     assert problem.startswith(
@@ -258,7 +258,9 @@ def test_gradual_deployment_requires_alarms() -> None:
 
 
 def test_unknown_deployment_strategy_is_rejected() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"]["prod"]["deployment"]["strategy"] = "canary"
     (problem,) = problems_for(context)
-    assert problem.startswith("environments.prod.deployment.strategy: Input should be 'all_at_once'")
+    assert problem.startswith(
+        "environments.prod.deployment.strategy: Input should be 'all_at_once'"
+    )

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stacks.config import AppConfig, ConfigError, load_config
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 json_values = st.recursive(
@@ -50,13 +50,13 @@ def check(context: dict[str, Any]) -> None:
     value=json_values,
 )
 def test_any_value_for_a_top_level_key(key: str, value: Any) -> None:
-    check({**shipped_context(), key: value})
+    check({**reference_context(), key: value})
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(env=st.sampled_from(["test", "staging", "prod"]), overrides=config_like)
 def test_any_overrides_for_an_environment(env: str, overrides: Any) -> None:
-    context = shipped_context()
+    context = reference_context()
     context["environments"][env] = overrides
     check(context)
 
@@ -64,6 +64,6 @@ def test_any_overrides_for_an_environment(env: str, overrides: Any) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(section=st.sampled_from(["function", "api", "alarms", "secrets", "tags"]), value=config_like)
 def test_any_defaults_section(section: str, value: Any) -> None:
-    context = shipped_context()
+    context = reference_context()
     context["defaults"][section] = value
     check(context)

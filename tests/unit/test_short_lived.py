@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from stacks.config import ConfigError, load_config
-from tests.support.synth import shipped_context
+from tests.support.synth import reference_context
 
 NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 
 
 def load(env: str, context: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
-    return load_config({**(context or shipped_context()), "env": env}, now=NOW)
+    return load_config({**(context or reference_context()), "env": env}, now=NOW)
 
 
 def test_pr_environment_is_derived_from_its_base() -> None:
@@ -39,7 +39,7 @@ def test_developer_environment_has_its_own_lifetime() -> None:
 
 
 def test_short_lived_copy_of_a_retained_base_still_never_retains() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["short_lived"] = [{"pattern": "hotfix-[0-9]+", "base": "prod"}]
     (env,) = load("hotfix-7", context).selected_environments
     assert (env.retain_data, env.protected, env.pinned_version) == (False, False, None)
@@ -56,7 +56,7 @@ def test_a_name_outside_every_pattern_is_rejected_naming_the_patterns() -> None:
 
 
 def test_a_pattern_that_matches_a_permanent_environment_is_rejected() -> None:
-    context = shipped_context()
+    context = reference_context()
     context["short_lived"] = [{"pattern": "[a-z]+", "base": "test"}]
     with pytest.raises(ConfigError) as caught:
         load_config(context, now=NOW)
@@ -69,14 +69,23 @@ def test_a_pattern_that_matches_a_permanent_environment_is_rejected() -> None:
 @pytest.mark.parametrize(
     ("rules", "expected"),
     [
-        ([{"pattern": "pr-[0-9", "base": "test"}], "short_lived[0].pattern: 'pr-[0-9' is not a regular expression"),
-        ([{"pattern": "pr-[0-9]+", "base": "qa"}], "short_lived[0].base: unknown environment 'qa'; use one of: test, staging, prod"),
-        ([{"pattern": "pr-[0-9]+", "base": "test", "lifetime": 3}], "short_lived[0].lifetime: Extra inputs are not permitted"),
+        (
+            [{"pattern": "pr-[0-9", "base": "test"}],
+            "short_lived[0].pattern: 'pr-[0-9' is not a regular expression",
+        ),
+        (
+            [{"pattern": "pr-[0-9]+", "base": "qa"}],
+            "short_lived[0].base: unknown environment 'qa'; use one of: test, staging, prod",
+        ),
+        (
+            [{"pattern": "pr-[0-9]+", "base": "test", "lifetime": 3}],
+            "short_lived[0].lifetime: Extra inputs are not permitted",
+        ),
         ({"pattern": "pr-[0-9]+"}, "short_lived: expected a list of rules, got dict"),
     ],
 )
 def test_bad_rules_are_explained(rules: Any, expected: str) -> None:
-    context = {**shipped_context(), "short_lived": rules}
+    context = {**reference_context(), "short_lived": rules}
     with pytest.raises(ConfigError) as caught:
         load_config(context, now=NOW)
     assert caught.value.problems[0].startswith(expected)
@@ -84,5 +93,5 @@ def test_bad_rules_are_explained(rules: Any, expected: str) -> None:
 
 def test_short_lived_environments_are_multi_stack_only() -> None:
     with pytest.raises(ConfigError) as caught:
-        load_config({**shipped_context(), "topology": "single", "env": "pr-1"}, now=NOW)
+        load_config({**reference_context(), "topology": "single", "env": "pr-1"}, now=NOW)
     assert "topology=single keeps every environment in one shared stack" in str(caught.value)
