@@ -41,7 +41,8 @@ def test_prod_rolls_back_on_its_function_alarms(multi: Synthesis) -> None:
 
 
 def test_rollback_alarms_watch_the_live_alias(multi: Synthesis) -> None:
-    (alias_id,) = multi.resources("items-api-prod", "AWS::Lambda::Alias")
+    (alias,) = multi.resources("items-api-prod", "AWS::Lambda::Alias").values()
+    assert alias["Properties"]["Name"] == "live"
     (fn_id,) = multi.resources("items-api-prod", "AWS::Lambda::Function")
     for alarm in multi.resources("items-api-prod", "AWS::CloudWatch::Alarm").values():
         props = alarm["Properties"]
