@@ -33,13 +33,20 @@ CONTEXT := $(if $(ENV),-c env=$(ENV)) $(if $(TOPOLOGY),-c topology=$(TOPOLOGY)) 
 # CI deploys a cloud assembly synthesised once (make synth), never a fresh synth.
 ASSEMBLY ?= cdk.out
 STACKS ?=
+# CI has no terminal to answer the CDK CLI's questions: APPROVAL=never deploys IAM changes
+# without asking, FORCE=1 destroys without asking, OUTPUTS=<file> writes the stack outputs
+# (ApiUrl) as JSON. People keep the defaults and are asked.
+APPROVAL ?= broadening
+FORCE ?=
+OUTPUTS ?=
 
-.PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench envdiff sweep diagram \
+.PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench bench-runtime envdiff sweep diagram \
 	deploy-assembly diff-assembly smoke clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  Variables: ENV=<environment> (deploy, diff, destroy; optional for synth), TOPOLOGY=multi|single, PIPELINE=true"
+	@echo "  CI (no terminal): APPROVAL=never and OUTPUTS=<file> for deploy, FORCE=1 for destroy"
 
 $(DEPS): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required (set PYTHON=...)")'
@@ -77,7 +84,8 @@ unit: setup ## pytest only
 
 deploy: setup ## Deploy one environment: make deploy ENV=staging
 	@test -n "$(ENV)" || { echo "ENV is required, e.g. make deploy ENV=staging"; exit 2; }
-	$(CDK) deploy $(CDK_FLAGS) --all $(CONTEXT) --require-approval broadening
+	$(CDK) deploy $(CDK_FLAGS) --all $(CONTEXT) --require-approval $(APPROVAL) \
+		$(if $(OUTPUTS),--outputs-file $(OUTPUTS))
 
 diff: setup ## Show what a deploy would change: make diff ENV=prod
 	@test -n "$(ENV)" || { echo "ENV is required, e.g. make diff ENV=prod"; exit 2; }
@@ -85,7 +93,7 @@ diff: setup ## Show what a deploy would change: make diff ENV=prod
 
 destroy: setup ## Delete one environment's stack: make destroy ENV=test
 	@test -n "$(ENV)" || { echo "ENV is required, e.g. make destroy ENV=test"; exit 2; }
-	$(CDK) destroy $(CDK_FLAGS) --all $(CONTEXT)
+	$(CDK) destroy $(CDK_FLAGS) --all $(CONTEXT) $(if $(FORCE),--force)
 
 deploy-assembly: $(CLI) ## CI: deploy stacks of an assembly: make deploy-assembly STACKS=items-api-staging
 	@test -n "$(STACKS)" || { echo "STACKS is required, e.g. make deploy-assembly STACKS=items-api-staging"; exit 2; }
@@ -105,8 +113,22 @@ snapshots: setup ## Rewrite the template and acknowledgement snapshots on purpos
 	UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshot tests/compliance/test_acknowledgements.py::test_the_full_list_matches_the_reviewed_snapshot -q
 	@git --no-pager diff --stat -- tests/snapshot tests/compliance/__snapshots__ || true
 
-bench: setup ## Print synth figures (bench/)
+# The runtime benchmark runs on the Lambda runtime's Python version.
+LAMBDA_PYTHON ?= python3.13
+BENCH_VENV := .venv-bench
+
+bench: setup ## Print synth, runtime and load figures (bench/)
 	python bench/synth_bench.py
+	$(MAKE) bench-runtime
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	@command -v $(LAMBDA_PYTHON) >/dev/null || { echo "$(LAMBDA_PYTHON) not found: the runtime benchmark runs on the Lambda runtime's Python (set LAMBDA_PYTHON=...)"; exit 2; }
+	@test -x $(BENCH_VENV)/bin/python || $(LAMBDA_PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	@touch $@
+
+bench-runtime: $(BENCH_VENV)/.installed ## Cold start, warm latency, secret reads and zip size, on python3.13
+	$(BENCH_VENV)/bin/python bench/runtime_bench.py
 
 envdiff: setup ## How two environments differ: make envdiff A=staging B=prod
 	@test -n "$(A)" -a -n "$(B)" || { echo "A and B are required, e.g. make envdiff A=staging B=prod"; exit 2; }

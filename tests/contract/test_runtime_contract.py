@@ -70,7 +70,9 @@ def test_runtime_reads_exactly_the_variables_the_template_sets(
     runtime_vars = set(ENV_VARS) | RUNTIME_READS
     assert template_vars <= runtime_vars, f"set but never read: {template_vars - runtime_vars}"
     optional = {"APP_ENVIRONMENT"}  # only a function that serves one environment has it
-    assert runtime_vars - optional <= template_vars, f"read but never set: {runtime_vars - template_vars}"
+    assert runtime_vars - optional <= template_vars, (
+        f"read but never set: {runtime_vars - template_vars}"
+    )
     assert ("APP_ENVIRONMENT" in template_vars) is (topology == "multi")
 
 
@@ -165,24 +167,41 @@ def drive_every_route(env: str, qualifier: str) -> None:
     item = json.loads(created["body"])
     assert call("GET", f"/items/{item['id']}")["statusCode"] == 200
     assert call("GET", "/items")["statusCode"] == 200
-    assert call("PUT", f"/items/{item['id']}", {"version": item["version"], "data": {"n": 2}})["statusCode"] == 200
+    assert (
+        call("PUT", f"/items/{item['id']}", {"version": item["version"], "data": {"n": 2}})[
+            "statusCode"
+        ]
+        == 200
+    )
     assert call("POST", "/items", {"data": {}}, key="wrong")["statusCode"] == 401
     assert call("DELETE", f"/items/{item['id']}")["statusCode"] in (200, 204)
 
 
-def policy_grants(synthesis: Synthesis, stack: str, local_names: dict[str, str]) -> list[tuple[str, str]]:
+def policy_grants(
+    synthesis: Synthesis, stack: str, local_names: dict[str, str]
+) -> list[tuple[str, str]]:
     """(action, resource pattern) pairs of the function role's policies, tokens resolved."""
     account = account_of(synthesis, stack)
     grants = []
     for policy in synthesis.resources(stack, "AWS::IAM::Policy").values():
         document = render(policy["Properties"]["PolicyDocument"])
         for statement in document["Statement"]:
-            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            actions = (
+                statement["Action"]
+                if isinstance(statement["Action"], list)
+                else [statement["Action"]]
+            )
+            resources = (
+                statement["Resource"]
+                if isinstance(statement["Resource"], list)
+                else [statement["Resource"]]
+            )
             for resource in resources:
                 resource = re.sub(
                     r"\$\{(\w+)\.Arn\}",
-                    lambda m: f"arn:aws:dynamodb:eu-west-1:{account}:table/{local_names.get(m.group(1), m.group(1))}",
+                    lambda m: (
+                        f"arn:aws:dynamodb:eu-west-1:{account}:table/{local_names.get(m.group(1), m.group(1))}"
+                    ),
                     resource,
                 )
                 grants.extend((action, resource) for action in actions)
@@ -212,7 +231,9 @@ def test_every_call_is_granted_on_its_resource_and_nothing_else_is(
         if call.action.startswith("secretsmanager:"):
             target = secrets.describe_secret(SecretId=call.resource)["ARN"]
         elif call.action.startswith("dynamodb:"):
-            target = f"arn:aws:dynamodb:eu-west-1:{account_of(synthesis, stack)}:table/{call.resource}"
+            target = (
+                f"arn:aws:dynamodb:eu-west-1:{account_of(synthesis, stack)}:table/{call.resource}"
+            )
         if not any(a == call.action and fnmatch.fnmatchcase(target, r) for a, r in grants):
             denied.append(call)
     assert not denied, f"calls the role would deny: {denied}"
@@ -223,4 +244,6 @@ def test_every_call_is_granted_on_its_resource_and_nothing_else_is(
         "dynamodb:Scan", "secretsmanager:GetSecretValue",
     }  # fmt: skip
     unused = {a for a, _ in grants} - used
-    assert unused <= set(EXPECTED_EXTRAS), f"granted but never used: {unused - set(EXPECTED_EXTRAS)}"
+    assert unused <= set(EXPECTED_EXTRAS), (
+        f"granted but never used: {unused - set(EXPECTED_EXTRAS)}"
+    )
