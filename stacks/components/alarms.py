@@ -69,45 +69,57 @@ class ServiceAlarms(Construct):
         settings: AlarmSettings,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.errors = target.metric_errors(period=PERIOD, statistic="Sum").create_alarm(
-            self,
+        at_least = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+        self.errors = self._alarm(
             "Errors",
-            alarm_description="The function raised errors: see its log group.",
-            threshold=settings.error_threshold,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            target.metric_errors(period=PERIOD, statistic="Sum"),
+            "The function raised errors: see its log group.",
+            settings.error_threshold,
+            at_least,
         )
-        self.throttles = target.metric_throttles(period=PERIOD, statistic="Sum").create_alarm(
-            self,
+        self.throttles = self._alarm(
             "Throttles",
-            alarm_description="Invocations were throttled: concurrency is exhausted.",
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            target.metric_throttles(period=PERIOD, statistic="Sum"),
+            "Invocations were throttled: concurrency is exhausted.",
+            1,
+            at_least,
         )
-        self.server_errors = stage.metric_server_error(period=PERIOD, statistic="Sum").create_alarm(
-            self,
+        self.server_errors = self._alarm(
             "ApiServerErrors",
-            alarm_description="The API returned 5XX responses to clients.",
-            threshold=settings.server_error_threshold,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            stage.metric_server_error(period=PERIOD, statistic="Sum"),
+            "The API returned 5XX responses to clients.",
+            settings.server_error_threshold,
+            at_least,
         )
-        self.latency = target.metric_duration(period=PERIOD, statistic="p99").create_alarm(
-            self,
+        self.latency = self._alarm(
             "LatencyP99",
-            alarm_description="p99 duration is above the configured threshold.",
-            threshold=settings.latency_p99_ms,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            target.metric_duration(period=PERIOD, statistic="p99"),
+            "p99 duration is above the configured threshold.",
+            settings.latency_p99_ms,
+            cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         )
         action = actions.SnsAction(topic)
         for alarm in self.all:
             alarm.add_alarm_action(action)
+
+    def _alarm(
+        self,
+        construct_id: str,
+        metric: cloudwatch.Metric,
+        description: str,
+        threshold: float,
+        comparison: cloudwatch.ComparisonOperator,
+    ) -> cloudwatch.Alarm:
+        """One evaluation period of five minutes; no data means no traffic, not an outage."""
+        return metric.create_alarm(
+            self,
+            construct_id,
+            alarm_description=description,
+            threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=comparison,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
 
     @property
     def all(self) -> list[cloudwatch.Alarm]:

@@ -28,8 +28,13 @@ def normalise(template: dict[str, Any]) -> str:
 
 
 def assert_matches_snapshot(name: str, template: dict[str, Any]) -> None:
-    path = SNAPSHOT_DIR / f"{name}.json"
-    actual = normalise(template)
+    """A template against its snapshot, with hashes normalised."""
+    assert_text_matches(SNAPSHOT_DIR / f"{name}.json", normalise(template))
+
+
+def assert_text_matches(path: Path, actual: str) -> None:
+    """Any snapshot file: rewritten under UPDATE_SNAPSHOTS=1, otherwise compared with a diff."""
+    name = path.stem
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual)
@@ -48,6 +53,6 @@ def assert_matches_snapshot(name: str, template: dict[str, Any]) -> None:
             )[:80]
         )
         raise AssertionError(
-            f"template {name} differs from its snapshot. If the change is intended, run "
+            f"{name} differs from its snapshot. If the change is intended, run "
             f"`make snapshots` and review the diff.\n{diff}"
         )
