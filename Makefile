@@ -113,8 +113,10 @@ snapshots: setup ## Rewrite the template and acknowledgement snapshots on purpos
 	UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshot tests/compliance/test_acknowledgements.py::test_the_full_list_matches_the_reviewed_snapshot -q
 	@git --no-pager diff --stat -- tests/snapshot tests/compliance/__snapshots__ || true
 
-# The runtime benchmark runs on the Lambda runtime's Python version.
-LAMBDA_PYTHON ?= python3.13
+# The runtime benchmark runs on the Lambda runtime's Python version: python3.13 on PATH,
+# else a pyenv-installed 3.13 (pyenv's shim exists even where it cannot run 3.13).
+LAMBDA_PYTHON ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13; do \
+	$$p -c '' 2>/dev/null && { echo $$p; break; }; done)
 BENCH_VENV := .venv-bench
 
 bench: setup ## Print synth, runtime and load figures (bench/)
@@ -122,7 +124,7 @@ bench: setup ## Print synth, runtime and load figures (bench/)
 	$(MAKE) bench-runtime
 
 $(BENCH_VENV)/.installed: bench/requirements.txt
-	@command -v $(LAMBDA_PYTHON) >/dev/null || { echo "$(LAMBDA_PYTHON) not found: the runtime benchmark runs on the Lambda runtime's Python (set LAMBDA_PYTHON=...)"; exit 2; }
+	@test -n "$(LAMBDA_PYTHON)" || { echo "Python 3.13 not found: the runtime benchmark runs on the Lambda runtime's Python (set LAMBDA_PYTHON=...)"; exit 2; }
 	@test -x $(BENCH_VENV)/bin/python || $(LAMBDA_PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	@touch $@
