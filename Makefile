@@ -54,8 +54,12 @@ $(DEPS): requirements.txt requirements-dev.txt
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# The venv's npm does not read the system npm's global config; where the machine names a CA
+# bundle (a proxy that inspects TLS), hand it over so that npm trusts what the machine trusts.
+NPM_CA := $(if $(SSL_CERT_FILE),--cafile=$(SSL_CERT_FILE))
+
 $(CLI): package.json package-lock.json $(DEPS)
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error $(NPM_CA)
 	@touch $@
 
 # Template scanners in their own venv: checkov pins boto3 older than requirements-dev.txt does.

@@ -9,6 +9,7 @@ registered plugin, so it cannot switch the gate off.
 
 from __future__ import annotations
 
+import os
 from functools import partial
 
 from aws_cdk import App, Validations
@@ -19,7 +20,9 @@ from stacks.compliance.acknowledgements import acknowledge
 from stacks.compliance.plugin import TemplateCheckPlugin
 from stacks.config import AppConfig, ConfigError, EnvironmentConfig, Topology
 
-# With this context key false, CDK writes the report but lets synth succeed.
+# With this context key false, CDK writes the report but lets synth succeed. The CDK
+# CLI always passes it as false and then fails the command itself on any finding
+# (checked with CLI 2.1148.1), so only a run without the CLI must refuse it.
 FAIL_SYNTH_KEY = "@aws-cdk/core:failSynthOnValidationErrors"
 
 
@@ -30,7 +33,8 @@ def enable_gate(app: App, config: AppConfig) -> None:
     stack added after this call would be checked without them. Raises
     `ConfigError` if the context tells CDK not to fail on findings.
     """
-    if app.node.try_get_context(FAIL_SYNTH_KEY) in (False, "false"):
+    run_by_cli = "CDK_OUTDIR" in os.environ
+    if not run_by_cli and app.node.try_get_context(FAIL_SYNTH_KEY) in (False, "false"):
         raise ConfigError(
             [
                 f"{FAIL_SYNTH_KEY}: false would let synth pass with compliance findings; "
