@@ -27,7 +27,7 @@ def main() -> int:
         synthesize(app)
     except ComplianceGateFailed as err:
         # CDK has printed every finding above; this names the way out.
-        print(f"Compliance gate failed: {err}\nSee README, \"Compliance gate\".", file=sys.stderr)
+        print(f'Compliance gate failed: {err}\nSee README, "Compliance gate".', file=sys.stderr)
         return 1
     return 0
 
