@@ -27,6 +27,7 @@ CDK := $(CURDIR)/node_modules/.bin/cdk
 CDK_FLAGS := --no-notices
 ENV ?=
 TOPOLOGY ?=
+PORT ?= 8080
 PIPELINE ?=
 CONTEXT := $(if $(ENV),-c env=$(ENV)) $(if $(TOPOLOGY),-c topology=$(TOPOLOGY)) \
 	$(if $(PIPELINE),-c pipeline=$(PIPELINE))
@@ -41,12 +42,12 @@ FORCE ?=
 OUTPUTS ?=
 
 .PHONY: help setup synth test lint typecheck unit deploy diff destroy snapshots bench bench-runtime envdiff sweep diagram \
-	deploy-assembly diff-assembly smoke clean
+	deploy-assembly diff-assembly smoke local bench-load clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  Variables: ENV=<environment> (deploy, diff, destroy; optional for synth), TOPOLOGY=multi|single, PIPELINE=true"
-	@echo "  CI (no terminal): APPROVAL=never and OUTPUTS=<file> for deploy, FORCE=1 for destroy"
+	@echo "  PORT=<port> (local). CI (no terminal): APPROVAL=never and OUTPUTS=<file> for deploy, FORCE=1 for destroy"
 
 $(DEPS): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required (set PYTHON=...)")'
@@ -117,6 +118,12 @@ snapshots: setup ## Rewrite the template and acknowledgement snapshots on purpos
 	UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshot tests/compliance/test_acknowledgements.py::test_the_full_list_matches_the_reviewed_snapshot -q
 	@git --no-pager diff --stat -- tests/snapshot tests/compliance/__snapshots__ || true
 
+local: $(DEPS) ## Serve the API on 127.0.0.1 against moto, from a fresh synth: make local [ENV=test] [TOPOLOGY=single] [PORT=8080] [VERBOSE=1]
+	python -m local --env $(or $(ENV),test) --port $(PORT) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(VERBOSE),--verbose)
+
+bench-load: $(DEPS) ## Load the local stack: requests/s, p50/p95/p99, 5xx and lost writes (bench/)
+	python bench/load_bench.py
+
 # The runtime benchmark runs on the Lambda runtime's Python version: python3.13 on PATH,
 # else a pyenv-installed 3.13 (pyenv's shim exists even where it cannot run 3.13).
 LAMBDA_PYTHON ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13; do \
@@ -126,6 +133,7 @@ BENCH_VENV := .venv-bench
 bench: setup ## Print synth, runtime and load figures (bench/)
 	python bench/synth_bench.py
 	$(MAKE) bench-runtime
+	$(MAKE) bench-load
 
 $(BENCH_VENV)/.installed: bench/requirements.txt
 	@test -n "$(LAMBDA_PYTHON)" || { echo "Python 3.13 not found: the runtime benchmark runs on the Lambda runtime's Python (set LAMBDA_PYTHON=...)"; exit 2; }
