@@ -17,13 +17,16 @@ import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
+from stacks.components.precompile import compile_sources, precompile_dependencies
+
 # Files that never belong in the zip and must not change the asset hash:
 # running the tests and linters writes caches next to the sources.
 CACHES = ("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info")
 EXCLUDE = [f"**/{pattern}" for pattern in CACHES]
 
 # Where downloaded wheels are kept between synths, keyed by what was asked for.
-CACHE_DIR = Path(__file__).resolve().parents[2] / ".build" / "lambda-deps"
+CACHE_DIR = Path(__file__).resolve().parents[2] / ".build" / "lambda-deps-v2"
+COMPLETE = ".complete"
 
 
 @jsii.implements(ILocalBundling)
@@ -31,7 +34,9 @@ class LocalPipBundling:
     """Installs `requirements.txt` for the Lambda platform with the local pip, then copies the code.
 
     The installed dependencies are cached per (requirements, platform, Python)
-    so that synth after the first one costs a copy, not a download.
+    so that synth after the first one costs a copy, not a download. Both the
+    dependencies and the code get bytecode for the runtime's Python where one
+    is installed (see precompile.py).
     """
 
     def __init__(self, *, source: Path, platform: str, python_version: str) -> None:
@@ -45,13 +50,17 @@ class LocalPipBundling:
         except (OSError, subprocess.CalledProcessError) as err:
             print(f"Local bundling failed ({err}); falling back to Docker.", file=sys.stderr)
             return False
-        shutil.copytree(deps, output_dir, dirs_exist_ok=True)
+        shutil.copytree(
+            deps, output_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(COMPLETE)
+        )
         shutil.copytree(
             self._source,
             output_dir,
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns(*CACHES, "requirements.txt"),
         )
+        own = [Path(output_dir) / p.name for p in self._source.iterdir() if p.is_dir()]
+        compile_sources([p for p in own if p.name not in CACHES], version=self._python_version)
         return True
 
     def _dependencies(self) -> Path:
@@ -60,7 +69,7 @@ class LocalPipBundling:
             requirements.read_bytes() + f"{self._platform}/{self._python_version}".encode()
         ).hexdigest()[:16]
         target = CACHE_DIR / key
-        if (target / ".complete").exists():
+        if (target / COMPLETE).exists():
             return target
         partial = target.with_suffix(".partial")
         shutil.rmtree(partial, ignore_errors=True)
@@ -73,9 +82,10 @@ class LocalPipBundling:
             ],
             check=True,
         )  # fmt: skip
+        precompile_dependencies(partial, source=self._source, version=self._python_version)
         shutil.rmtree(target, ignore_errors=True)
         partial.rename(target)
-        (target / ".complete").touch()
+        (target / COMPLETE).touch()
         return target
 
 
@@ -105,7 +115,8 @@ def python_code(
                 "bash",
                 "-c",
                 "pip install --no-cache-dir -r requirements.txt -t /asset-output "
-                "&& cp -au . /asset-output && rm -f /asset-output/requirements.txt",
+                "&& cp -au . /asset-output && rm -f /asset-output/requirements.txt "
+                "&& python -m compileall -q --invalidation-mode unchecked-hash /asset-output",
             ],
         ),
     )

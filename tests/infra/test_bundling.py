@@ -9,6 +9,8 @@ import pytest
 
 import stacks.components.function as function_module
 from stacks.components.bundling import CACHES
+from stacks.components.function import RUNTIME
+from stacks.components.precompile import runtime_python
 from tests.support.synth import Synthesis, reference_context, synthesize
 
 
@@ -26,8 +28,26 @@ def test_bundle_holds_the_service_and_its_pinned_dependencies_but_not_boto3(
     assert (bundle / "aws_lambda_powertools").is_dir()
     assert not (bundle / "boto3").exists(), "the Lambda runtime provides boto3"
     assert not (bundle / "requirements.txt").exists()
-    leftovers = [p for pattern in CACHES for p in bundle.rglob(pattern)]
-    assert leftovers == []
+    assert not (bundle / ".complete").exists()
+    tool_caches = [c for c in CACHES if c not in ("__pycache__", "*.pyc")]
+    assert [p for pattern in tool_caches for p in bundle.rglob(pattern)] == []
+
+
+def test_bundle_carries_bytecode_for_the_runtime_python_only(multi: Synthesis) -> None:
+    bundle = asset_dir(multi, "items-api-test")
+    version = RUNTIME.name.removeprefix("python")  # "3.13"
+    tag = f"cpython-{version.replace('.', '')}"
+    bytecode = list(bundle.rglob("*.pyc"))
+    # Bytecode of any other Python would be dead weight: Lambda ignores it.
+    assert [p for p in bytecode if tag not in p.name] == []
+    if runtime_python(version) is None:
+        assert bytecode == [], "without the runtime's Python the bundle ships no bytecode"
+    else:
+        names = {p.relative_to(bundle).as_posix() for p in bytecode}
+        assert f"service/__pycache__/handler.{tag}.pyc" in names
+        assert any(n.startswith("aws_lambda_powertools/event_handler/") for n in names)
+    swagger = bundle / "aws_lambda_powertools/event_handler/openapi/swagger_ui"
+    assert list(swagger.glob("*.min.*")) == []
 
 
 def test_every_environment_deploys_the_same_asset(multi: Synthesis) -> None:
