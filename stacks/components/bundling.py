@@ -17,7 +17,11 @@ import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
-from stacks.components.precompile import compile_sources, precompile_dependencies
+from stacks.components.precompile import (
+    compile_sources,
+    precompile_dependencies,
+    runtime_python,
+)
 
 # Files that never belong in the zip and must not change the asset hash:
 # running the tests and linters writes caches next to the sources.
@@ -65,9 +69,11 @@ class LocalPipBundling:
 
     def _dependencies(self) -> Path:
         requirements = self._source / "requirements.txt"
-        key = hashlib.sha256(
-            requirements.read_bytes() + f"{self._platform}/{self._python_version}".encode()
-        ).hexdigest()[:16]
+        # Whether bytecode can be made is part of the key, so installing Python 3.13
+        # later does not leave a cached set without it.
+        bytecode = runtime_python(self._python_version) is not None
+        fingerprint = f"{self._platform}/{self._python_version}/bytecode={bytecode}"
+        key = hashlib.sha256(requirements.read_bytes() + fingerprint.encode()).hexdigest()[:16]
         target = CACHE_DIR / key
         if (target / COMPLETE).exists():
             return target
