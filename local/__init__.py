@@ -14,9 +14,11 @@ Modules, outermost first:
 - ``workers`` / ``worker``: handler processes, one invocation at a time each.
 - ``moto_process`` / ``moto_server``: moto in its own process on loopback, serialised like
   DynamoDB's conditional writes, then provisioned.
+- ``child`` / ``serving``: what those pieces share: a helper process that talks JSON lines
+  (moto, each handler), and an HTTP server on a thread of its own (the gateway, moto).
 - ``template`` / ``intrinsics``: the cloud assembly -> a ``LocalPlan``.
 - ``synth``: ``python app.py`` into ``.build/local``.
 - ``fake_aws``: fake credentials and clients that can only reach moto.
 - ``info`` / ``process``: the ready-file format, and the runner as a child process (for the
-  end-to-end tests and the load bench).
+  end-to-end and smoke-suite tests and the load bench).
 """

@@ -18,19 +18,22 @@ FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "te
 _INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "TERM")
 
 
-def child_environment(region: str, extra: Mapping[str, str]) -> dict[str, str]:
-    """A minimal environment for a child process: fake AWS, the region, then ``extra``."""
-    base = {name: os.environ[name] for name in _INHERITED if name in os.environ}
+def fake_aws_environment(region: str) -> dict[str, str]:
+    """Fake credentials in ``region``: the AWS variables for an SDK that must find no real ones."""
     return {
-        **base,
         **FAKE_CREDENTIALS,
         "AWS_REGION": region,
         "AWS_DEFAULT_REGION": region,
         # No config or credentials file may add a profile, a role or an endpoint.
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        **extra,
     }
+
+
+def child_environment(region: str, extra: Mapping[str, str]) -> dict[str, str]:
+    """A minimal environment for a child process: fake AWS, the region, then ``extra``."""
+    base = {name: os.environ[name] for name in _INHERITED if name in os.environ}
+    return {**base, **fake_aws_environment(region), **extra}
 
 
 def moto_client(service_name: str, *, endpoint_url: str, region: str) -> Any:

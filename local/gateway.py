@@ -29,6 +29,7 @@ from local.events import (
     proxy_event,
     split_stage,
 )
+from local.serving import LOOPBACK, ServerThread
 from local.template import LocalPlan
 from local.workers import HandlerPool, InvocationFailed
 
@@ -57,36 +58,29 @@ class Gateway:
         self._log = log
         self._in_flight = 0
         self._idle = threading.Condition()
-        self._server = _Server(("127.0.0.1", port), self._handler_class())
-        self._server.log = log
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},  # how long `stop` waits for the loop to notice
-            name="local-gateway",
-            daemon=True,
-        )
+        server = _Server((LOOPBACK, port), self._handler_class())
+        server.log = log
+        self._serving = ServerThread(server, name="local-gateway")
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return self._serving.url
 
     def stage_url(self, stage: str) -> str:
         return f"{self.base_url}/{stage}/"
 
     def start(self) -> Gateway:
-        self._thread.start()
+        self._serving.start()
         return self
 
     def stop(self, grace_seconds: float = 5.0) -> None:
         """Stop accepting, let requests in progress finish (bounded), then close the socket."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join(timeout=10)
+        self._serving.stop_accepting()
         deadline = monotonic() + grace_seconds
         with self._idle:
             while self._in_flight and (left := deadline - monotonic()) > 0:
                 self._idle.wait(timeout=left)
-        self._server.server_close()
+        self._serving.close()
 
     @contextmanager
     def in_flight(self) -> Iterator[None]:

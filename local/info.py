@@ -1,7 +1,7 @@
 """What a running local stack tells its clients, as JSON: the ``--ready-file`` format.
 
-Kept apart from ``stack`` so that clients (the end-to-end tests, the load bench) read it without
-importing moto or the gateway.
+Kept apart from ``stack`` so that clients (the end-to-end and smoke-suite tests, the load bench)
+read it without importing moto or the gateway.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import Any
 
 from moto.moto_server.werkzeug_app import (
@@ -25,61 +24,37 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
+from local.serving import LOOPBACK, ServerThread
+
 _StartResponse = Callable[..., Any]
+_WsgiApp = Callable[[dict[str, Any], _StartResponse], Iterable[bytes]]
 
 
-class SerializedMotoServer:
+def serialised_app(account: str) -> _WsgiApp:
     """moto's server app, serialised, with every request in ``account``.
 
     The account comes from the template: the function's secret ARNs are partial ARNs in the
     stack's account, and moto resolves them only when its account matches. A header set here,
     rather than MOTO_ACCOUNT_ID, keeps the choice inside this server.
     """
+    app = DomainDispatcherApplication(create_backend_app)
+    lock = threading.Lock()
 
-    def __init__(self, *, account: str, host: str = "127.0.0.1", port: int = 0) -> None:
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # else one line per request
-        app = DomainDispatcherApplication(create_backend_app)
-        lock = threading.Lock()
+    def serialised(environ: dict[str, Any], start_response: _StartResponse) -> Iterable[bytes]:
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = account
+        with lock:
+            return list(app(environ, start_response))
 
-        def serialised(environ: dict[str, Any], start_response: _StartResponse) -> Iterable[bytes]:
-            environ["HTTP_X_MOTO_ACCOUNT_ID"] = account
-            with lock:
-                return list(app(environ, start_response))
+    return serialised
 
-        self._server = make_server(
-            host, port, serialised, threaded=True, request_handler=MotoRequestHandler
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},  # how long `stop` waits for the loop to notice
-            name="moto-server",
-            daemon=True,
-        )
 
-    @property
-    def url(self) -> str:
-        return f"http://{self._server.host}:{self._server.port}"
-
-    def start(self) -> SerializedMotoServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join(timeout=10)
-        self._server.server_close()
-
-    def __enter__(self) -> SerializedMotoServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+def moto_server(*, account: str, port: int = 0) -> ServerThread:
+    """``serialised_app`` on ``port`` (0: any free one) of 127.0.0.1, ready to start."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # else one line per request
+    server = make_server(
+        LOOPBACK, port, serialised_app(account), threaded=True, request_handler=MotoRequestHandler
+    )
+    return ServerThread(server, name="moto-server")
 
 
 def main() -> None:
@@ -93,7 +68,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner stops us, by closing stdin
-    with SerializedMotoServer(account=args.account, port=args.port) as server:
+    with moto_server(account=args.account, port=args.port) as server:
         print(json.dumps({"url": server.url}), flush=True)
         sys.stdin.read()  # returns at end of input: the runner is stopping, or gone
 

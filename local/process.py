@@ -15,8 +15,8 @@ from pathlib import Path
 from time import monotonic, sleep
 from types import TracebackType
 
+from local.child import ROOT
 from local.info import RunningStack
-from local.workers import ROOT
 
 START_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 20.0

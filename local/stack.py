@@ -15,12 +15,13 @@ from contextlib import ExitStack
 from types import TracebackType
 from typing import IO, Any
 
+from local.child import ROOT
 from local.fake_aws import child_environment
 from local.gateway import Gateway, RequestLog
 from local.info import RunningStack, StageInfo
 from local.moto_process import MotoProcess, development_values, provision
 from local.template import LocalPlan, StageSpec
-from local.workers import ROOT, HandlerPool
+from local.workers import HandlerPool
 
 
 class LocalStack:

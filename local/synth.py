@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from local.child import ROOT
 from local.template import LocalSetupError
-from local.workers import ROOT
 
 BUILD_DIR = ROOT / ".build" / "local"
 SYNTH_TIMEOUT_SECONDS = 600

@@ -8,21 +8,15 @@ environment (its own secret cache, its own clients); the pool is as many environ
 
 from __future__ import annotations
 
-import contextlib
-import json
 import queue
-import select
-import subprocess
-import sys
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from time import monotonic
 from typing import IO, Any
 
+from local.child import ChildProcess
 from local.intrinsics import LocalSetupError
 
-ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_SECONDS = 60.0
 # API Gateway gives up on an integration after 29 s; a request waiting for a free process does.
 INTEGRATION_TIMEOUT_SECONDS = 29.0
@@ -37,29 +31,16 @@ class InvocationFailed(Exception):
         self.status = status
 
 
-class HandlerProcess:
+class HandlerProcess(ChildProcess):
     """One ``python -m local.worker`` child; ``invoke`` is not thread-safe (the pool ensures it)."""
 
     def __init__(self, environment: Mapping[str, str], log: IO[str] | None) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "local.worker"],
-            cwd=ROOT,
-            env=dict(environment),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            # Its own process group: Ctrl-C reaches the runner only, which stops workers in order.
-            process_group=0,
-        )
+        super().__init__("local.worker", environment=environment, log=log)
         self._ready = False
-
-    @property
-    def pid(self) -> int:
-        return self._process.pid
 
     def wait_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         if not self._ready:
-            message = self._read(timeout)
+            message = self._answer(timeout)
             if message.get("ready") is not True:
                 raise InvocationFailed(f"handler process did not start: {message}")
             self._ready = True
@@ -67,12 +48,9 @@ class HandlerProcess:
     def invoke(self, event: Mapping[str, Any], context: Mapping[str, str], timeout: float) -> Any:
         """The handler's result; ``InvocationFailed`` if it raised, died or ran out of time."""
         self.wait_ready()
-        assert self._process.stdin is not None  # noqa: S101 - set by Popen(stdin=PIPE)
         try:
-            self._process.stdin.write(json.dumps({"event": event, "context": context}).encode())
-            self._process.stdin.write(b"\n")
-            self._process.stdin.flush()
-            message = self._read(timeout)
+            self.send({"event": event, "context": context})
+            message = self._answer(timeout)
         except OSError as error:
             raise InvocationFailed(f"handler process is gone ({error})") from None
         except ValueError as error:  # half a line: it died while writing
@@ -83,37 +61,18 @@ class HandlerProcess:
             raise InvocationFailed(f"handler raised {message.get('error', message)}")
         return message["response"]
 
-    def _read(self, timeout: float) -> dict[str, Any]:
-        stdout = self._process.stdout
-        assert stdout is not None  # noqa: S101 - set by Popen(stdout=PIPE)
-        ready, _, _ = select.select([stdout], [], [], timeout)
-        if not ready:
-            raise InvocationFailed(f"no answer within {timeout:.0f} s")
-        line = stdout.readline()
-        if not line:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._process.wait(timeout=1)  # reap it, for its exit status
-            raise InvocationFailed(f"handler process exited ({self._process.returncode})")
-        result: dict[str, Any] = json.loads(line)
-        return result
+    def _answer(self, timeout: float) -> dict[str, Any]:
+        """The worker's next message; none in time, or none at all, is ``InvocationFailed``.
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """End of input ends the worker; kill it only if it does not go in time.
-
-        Its stdout stays open until it has gone: a worker still starting up writes its ready
-        line there, and a closed pipe would make that a BrokenPipeError trace in its log.
+        Converted here, before ``invoke`` sees it: ``TimeoutError`` is an OSError, which
+        ``invoke`` would report as a process that is gone.
         """
-        stdin = self._process.stdin
-        if stdin is not None and not stdin.closed:
-            with contextlib.suppress(OSError):  # a dead worker's pipe: nothing to flush
-                stdin.close()
         try:
-            self._process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(timeout=timeout)
-        if self._process.stdout is not None:
-            self._process.stdout.close()
+            return self.receive(timeout)
+        except TimeoutError:
+            raise InvocationFailed(f"no answer within {timeout:.0f} s") from None
+        except EOFError:
+            raise InvocationFailed(f"handler process exited ({self.returncode})") from None
 
 
 class HandlerPool:

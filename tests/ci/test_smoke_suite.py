@@ -1,5 +1,6 @@
 """The smoke suite itself: it skips with a reason when no API is named, and it passes against
-the real handler served locally, so a request-format mistake shows up before the first deploy.
+the real handler served locally (`make local`'s stack), so a request-format mistake shows up
+before the first deploy.
 
 Both run `pytest tests/smoke` in a subprocess, the way `make smoke` and CI run it.
 """
@@ -14,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.local_api import LocalApi, local_api_process
+from local.info import StageInfo
+from local.process import LocalStackProcess
 from tests.smoke.target import SKIP_REASON
+from tests.support.synth import Synthesis
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE_TESTS = 6  # test functions x parameters in tests/smoke/test_api.py
@@ -37,9 +40,10 @@ def run_smoke_suite(**env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def local_api() -> Iterator[LocalApi]:
-    with local_api_process() as api:
-        yield api
+def local_api(multi: Synthesis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StageInfo]:
+    """The test environment's stage of `make local`, serving the session's multi-stack assembly."""
+    with LocalStackProcess(tmp_path_factory.mktemp("smoke-local"), cdk_out=multi.outdir) as stack:
+        yield stack.info.stages["test"]
 
 
 def test_without_a_target_every_smoke_test_skips_and_says_how_to_run_it() -> None:
@@ -50,7 +54,7 @@ def test_without_a_target_every_smoke_test_skips_and_says_how_to_run_it() -> Non
     assert SKIP_REASON in result.stdout
 
 
-def test_the_suite_passes_against_the_real_handler(local_api: LocalApi) -> None:
+def test_the_suite_passes_against_the_real_handler(local_api: StageInfo) -> None:
     result = run_smoke_suite(SMOKE_API_URL=local_api.url, SMOKE_API_KEY=local_api.api_key)
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -58,7 +62,7 @@ def test_the_suite_passes_against_the_real_handler(local_api: LocalApi) -> None:
     assert "skipped" not in result.stdout
 
 
-def test_without_the_key_only_the_write_round_trip_skips(local_api: LocalApi) -> None:
+def test_without_the_key_only_the_write_round_trip_skips(local_api: StageInfo) -> None:
     result = run_smoke_suite(SMOKE_API_URL=local_api.url)
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -66,7 +70,7 @@ def test_without_the_key_only_the_write_round_trip_skips(local_api: LocalApi) ->
     assert "SMOKE_API_KEY is not set" in result.stdout
 
 
-def test_a_wrong_key_fails_the_round_trip(local_api: LocalApi) -> None:
+def test_a_wrong_key_fails_the_round_trip(local_api: StageInfo) -> None:
     """The negative control: the suite can fail, it does not just pass whatever it calls."""
     result = run_smoke_suite(SMOKE_API_URL=local_api.url, SMOKE_API_KEY="wrong")
 

@@ -9,16 +9,17 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.ci.local_api import FAKE_AWS
+from local.fake_aws import fake_aws_environment
 from tests.smoke.target import SmokeSetupError, resolve
 
-STAGING_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/staging/"
+REGION = "eu-west-1"
+STAGING_URL = f"https://abc123.execute-api.{REGION}.amazonaws.com/staging/"
 
 
 @pytest.fixture
 def deployed_staging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """items-api-staging with its ApiUrl output and API-key secret, as cdk.json names them."""
-    for name, value in FAKE_AWS.items():
+    for name, value in fake_aws_environment(REGION).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     template = {
@@ -26,10 +27,10 @@ def deployed_staging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "Outputs": {"ApiUrl": {"Value": STAGING_URL}, "TableName": {"Value": "items"}},
     }
     with mock_aws():
-        boto3.client("cloudformation", region_name="eu-west-1").create_stack(
+        boto3.client("cloudformation", region_name=REGION).create_stack(
             StackName="items-api-staging", TemplateBody=json.dumps(template)
         )
-        boto3.client("secretsmanager", region_name="eu-west-1").create_secret(
+        boto3.client("secretsmanager", region_name=REGION).create_secret(
             Name="items-api/staging/api-key", SecretString="staging-key"
         )
         yield
