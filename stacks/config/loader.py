@@ -217,6 +217,11 @@ def _describe(err: ValidationError, env_name: str, overrides: Mapping[str, Any])
                 f"environments.{env_name}.{'.'.join(loc)}: required; set it in "
                 f"environments.{env_name} (or in defaults if it is the same everywhere)"
             )
+        elif kind == "string_type" and loc[-1] == "account":
+            messages.append(
+                f"{where}: {_show(error.get('input'))} is not a string; write the account ID "
+                'in quotes, e.g. "012345678901" (as a number it would lose leading zeros)'
+            )
         elif kind == "value_error":  # our validators quote the value themselves
             messages.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
         else:

@@ -1,4 +1,4 @@
-"""Fixtures for the delivery checks: the CI files as parsed YAML and the shipped config."""
+"""Fixtures for the delivery checks: the CI files as parsed YAML and the project's config."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from stacks.config import AppConfig, load_config
-from tests.support.synth import reference_context
+from tests.support.synth import project_context, reference_context
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -26,6 +26,14 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def config() -> AppConfig:
+    """cdk.json: the CI files must deploy the stacks and regions this project defines, so a
+    fork that renames its service or moves a region is told which CI lines to change."""
+    return load_config(project_context())
+
+
+@pytest.fixture(scope="session")
+def reference_config() -> AppConfig:
+    """The frozen reference config, for tests of behaviour rather than of this project's files."""
     return load_config(reference_context())
 
 

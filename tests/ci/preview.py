@@ -8,7 +8,7 @@ from typing import Any
 
 from stacks.config import AppConfig, EnvironmentConfig, load_config
 from tests.ci.conftest import ROOT
-from tests.support.synth import reference_context
+from tests.support.synth import project_context
 
 # The base environment every pull request's copy is made from (README: "Short-lived environments").
 PREVIEW_BASE = "test"
@@ -29,6 +29,6 @@ def rule_for(env_name: str) -> dict[str, Any] | None:
 
 def resolved(env_name: str) -> tuple[AppConfig, EnvironmentConfig]:
     """The config `make deploy ENV=<env_name>` synthesises, and the environment it selects."""
-    config = load_config({**reference_context(), "env": env_name})
+    config = load_config({**project_context(), "env": env_name})
     (env,) = config.selected_environments
     return config, env

@@ -35,20 +35,20 @@ def test_any_other_flag_value_is_an_error() -> None:
         pipeline_enabled("yes")
 
 
-def test_valid_settings_load_with_defaults(config: AppConfig) -> None:
-    settings = load_pipeline_settings(SETTINGS, config)
+def test_valid_settings_load_with_defaults(reference_config: AppConfig) -> None:
+    settings = load_pipeline_settings(SETTINGS, reference_config)
 
     assert settings.repository == "my-org/items-api"
     assert (settings.staging_environment, settings.production_environment) == ("staging", "prod")
 
 
-def test_missing_settings_show_an_example(config: AppConfig) -> None:
-    (problem,) = problems(None, config)
+def test_missing_settings_show_an_example(reference_config: AppConfig) -> None:
+    (problem,) = problems(None, reference_config)
     assert problem.startswith("pipeline_settings: required with -c pipeline=true;")
     assert '"connection_arn": "arn:aws:codeconnections:' in problem
 
 
-def test_every_problem_is_reported_at_once(config: AppConfig) -> None:
+def test_every_problem_is_reported_at_once(reference_config: AppConfig) -> None:
     raw = {
         **SETTINGS,
         "connection_arn": "arn:aws:s3:::bucket",
@@ -57,7 +57,7 @@ def test_every_problem_is_reported_at_once(config: AppConfig) -> None:
         "region": "eu-west1",
         "branchh": "main",
     }
-    found = problems(raw, config)
+    found = problems(raw, reference_config)
 
     assert len(found) == 5
     assert "pipeline_settings.region: 'eu-west1' is not an AWS region" in found
@@ -74,15 +74,15 @@ def test_every_problem_is_reported_at_once(config: AppConfig) -> None:
     assert "pipeline_settings.branchh: unknown key; did you mean 'branch'?" in found
 
 
-def test_the_region_must_exist(config: AppConfig) -> None:
-    assert problems({**SETTINGS, "region": "eu-west1"}, config) == (
+def test_the_region_must_exist(reference_config: AppConfig) -> None:
+    assert problems({**SETTINGS, "region": "eu-west1"}, reference_config) == (
         "pipeline_settings.region: 'eu-west1' is not an AWS region",
     )
 
 
-def test_stages_must_name_distinct_environments(config: AppConfig) -> None:
+def test_stages_must_name_distinct_environments(reference_config: AppConfig) -> None:
     raw = {**SETTINGS, "staging_environment": "stage", "production_environment": "stage"}
-    found = problems(raw, config)
+    found = problems(raw, reference_config)
 
     assert (
         "pipeline_settings.staging_environment: no environment 'stage'; "

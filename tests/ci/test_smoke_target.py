@@ -10,15 +10,20 @@ import pytest
 from moto import mock_aws
 
 from local.fake_aws import fake_aws_environment
+from stacks.config import load_config
 from tests.smoke.target import SmokeSetupError, resolve
+from tests.support.synth import project_context
 
-REGION = "eu-west-1"
+CONFIG = load_config(project_context())  # resolve() reads cdk.json, so the names follow it
+ENVS = {env.name: env for env in CONFIG.environments}
+REGION = ENVS["staging"].region
+STAGING_STACK = CONFIG.stack_name(ENVS["staging"])
 STAGING_URL = f"https://abc123.execute-api.{REGION}.amazonaws.com/staging/"
 
 
 @pytest.fixture
 def deployed_staging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """items-api-staging with its ApiUrl output and API-key secret, as cdk.json names them."""
+    """The staging stack with its ApiUrl output and API-key secret, as cdk.json names them."""
     for name, value in fake_aws_environment(REGION).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
@@ -28,10 +33,10 @@ def deployed_staging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     }
     with mock_aws():
         boto3.client("cloudformation", region_name=REGION).create_stack(
-            StackName="items-api-staging", TemplateBody=json.dumps(template)
+            StackName=STAGING_STACK, TemplateBody=json.dumps(template)
         )
         boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name="items-api/staging/api-key", SecretString="staging-key"
+            Name=ENVS["staging"].secrets["api_key"], SecretString="staging-key"
         )
         yield
 
@@ -64,7 +69,8 @@ def test_an_environment_is_read_from_its_stack_and_secret() -> None:
 
 @pytest.mark.usefixtures("deployed_staging")
 def test_an_environment_that_is_not_deployed_fails_instead_of_skipping() -> None:
-    with pytest.raises(SmokeSetupError, match="cannot describe stack items-api-prod"):
+    prod_stack = CONFIG.stack_name(ENVS["prod"])
+    with pytest.raises(SmokeSetupError, match=f"cannot describe stack {prod_stack}"):
         resolve({"SMOKE_ENV": "prod"})
 
 

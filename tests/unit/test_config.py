@@ -94,7 +94,10 @@ def test_account_as_a_number_is_rejected_not_coerced() -> None:
     context = reference_context()
     context["environments"]["prod"]["account"] = 333333333333
     (problem,) = problems_for(context)
-    assert problem.startswith("environments.prod.account: Input should be a valid string")
+    assert problem == (
+        "environments.prod.account: 333333333333 is not a string; write the account ID in "
+        'quotes, e.g. "012345678901" (as a number it would lose leading zeros)'
+    )
 
 
 def test_region_must_exist_and_a_near_miss_is_suggested() -> None:
