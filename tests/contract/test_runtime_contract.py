@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -214,18 +215,21 @@ def test_every_call_is_granted_on_its_resource_and_nothing_else_is(
 ) -> None:
     import service.aws
 
-    synthesis, stack, env, local_names = deployed
+    synthesis, stack, _, local_names = deployed
+    shared = stack == "items-api-shared"
     recorder = Recorder()
     session = service.aws.session()
     session.register("before-parameter-build", recorder, unique_id="contract-recorder")
     try:
-        drive_every_route(env, "live" if stack != "items-api-shared" else env)
+        # Every environment the function serves, through the alias its stage invokes.
+        for env in json.loads(os.environ["APP_ENVIRONMENTS"]):
+            drive_every_route(env, env if shared else "live")
     finally:
         session.unregister("before-parameter-build", unique_id="contract-recorder")
 
     grants = policy_grants(synthesis, stack, local_names)
     secrets = boto3.client("secretsmanager", region_name="eu-west-1")
-    denied = []
+    calls = []
     for call in recorder.calls:
         target = call.resource
         if call.action.startswith("secretsmanager:"):
@@ -234,16 +238,25 @@ def test_every_call_is_granted_on_its_resource_and_nothing_else_is(
             target = (
                 f"arn:aws:dynamodb:eu-west-1:{account_of(synthesis, stack)}:table/{call.resource}"
             )
-        if not any(a == call.action and fnmatch.fnmatchcase(target, r) for a, r in grants):
-            denied.append(call)
+        calls.append((call.action, target))
+    denied = [
+        c for c in calls if not any(c[0] == a and fnmatch.fnmatchcase(c[1], r) for a, r in grants)
+    ]
     assert not denied, f"calls the role would deny: {denied}"
 
-    used = {c.action for c in recorder.calls}
-    assert used == {
+    assert {action for action, _ in calls} == {
         "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
         "dynamodb:Scan", "secretsmanager:GetSecretValue",
     }  # fmt: skip
-    unused = {a for a, _ in grants} - used
-    assert unused <= set(EXPECTED_EXTRAS), (
-        f"granted but never used: {unused - set(EXPECTED_EXTRAS)}"
+    # Per action AND resource: a table or secret granted but never touched is excess too.
+    unused = [
+        (action, resource)
+        for action, resource in grants
+        if action not in EXPECTED_EXTRAS
+        and not any(a == action and fnmatch.fnmatchcase(t, resource) for a, t in calls)
+    ]
+    assert not unused, f"granted but never used: {unused}"
+    extras = {action for action, _ in grants} - {action for action, _ in calls}
+    assert extras <= set(EXPECTED_EXTRAS), (
+        f"granted but never used: {extras - set(EXPECTED_EXTRAS)}"
     )
