@@ -41,10 +41,11 @@ for module in list(sys.modules.values()):
 @functools.cache
 def runtime_python(version: str) -> str | None:
     """An interpreter of the Lambda runtime's version that actually runs (pyenv shims may not)."""
-    candidates = [f"python{version}"]
-    candidates += sorted(
+    # pyenv's installs first: its `pythonX.Y` shim takes ~0.1 s just to fail.
+    candidates = sorted(
         glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}"))
     )
+    candidates.append(f"python{version}")
     for candidate in candidates:
         path = shutil.which(candidate) or candidate
         try:
