@@ -15,7 +15,7 @@ from aws_cdk import App
 from stacks.compliance import enable_gate
 from stacks.config import AppConfig, Topology, load_config
 from stacks.config.loader import CONTEXT_KEYS
-from stacks.pipeline_stack import add_pipeline, pipeline_requested
+from stacks.config.pipeline import FLAG_KEY, pipeline_enabled
 from stacks.service_stack import ServiceStack
 from stacks.shared_stack import SharedStack
 
@@ -40,7 +40,11 @@ def new_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = No
 
 def build_stacks(app: App, config: AppConfig) -> None:
     """Add the stacks of `config`'s topology for its selected environments."""
-    if pipeline_requested(app):  # -c pipeline=true: only the pipeline, which deploys the stages
+    if pipeline_enabled(app.node.try_get_context(FLAG_KEY)):
+        # -c pipeline=true: only the pipeline, which deploys the stages. Imported here:
+        # CDK Pipelines' modules cost ~0.9 s to load, which no other synth should pay.
+        from stacks.pipeline_stack import add_pipeline
+
         add_pipeline(app, config)
         return
     if config.topology is Topology.MULTI:

@@ -21,12 +21,10 @@ from constructs import Construct
 
 from stacks.config import AppConfig, EnvironmentConfig
 from stacks.config.pipeline import (
-    FLAG_KEY,
     SETTINGS_KEY,
     PipelineSettings,
     cli_version,
     load_pipeline_settings,
-    pipeline_enabled,
     pipeline_environments,
 )
 from stacks.pipeline_acknowledgements import acknowledge_pipeline
@@ -44,11 +42,6 @@ SMOKE_COMMAND = "make smoke"
 # this one runs CDK Pipelines' own self-mutation and asset steps).
 BUILD_IMAGE = codebuild.LinuxBuildImage.STANDARD_8_0
 RUNTIME_VERSIONS = {"python": "3.13", "nodejs": "24"}
-
-
-def pipeline_requested(app: App) -> bool:
-    """True when the context says `-c pipeline=true`; raises `ConfigError` on any other value."""
-    return pipeline_enabled(app.node.try_get_context(FLAG_KEY))
 
 
 def add_pipeline(app: App, config: AppConfig) -> PipelineStack:
