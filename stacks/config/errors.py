@@ -19,3 +19,9 @@ class ConfigError(Exception):
         else:
             header = f"{len(self.problems)} problems:"
             super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+
+
+def show(value: object) -> str:
+    """A bad value as an error message quotes it: its repr, cut short if long."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

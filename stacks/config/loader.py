@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from stacks.config import short_lived
-from stacks.config.errors import ConfigError
+from stacks.config.errors import ConfigError, show
 from stacks.config.model import (
     ENV_NAME_PATTERN,
     SERVICE_NAME_PATTERN,
@@ -63,7 +63,7 @@ def load_config(context: Mapping[str, Any], *, now: datetime | None = None) -> A
     topology = _topology(context.get("topology", Topology.MULTI.value), problems)
     defaults = context.get("defaults", {})
     if not isinstance(defaults, Mapping):
-        problems.append(f"defaults: expected an object, got {_show(defaults)}")
+        problems.append(f"defaults: expected an object, got {show(defaults)}")
         defaults = {}
     raw_envs = context.get("environments")
     if not isinstance(raw_envs, Mapping) or not raw_envs:
@@ -107,7 +107,7 @@ def _service_name(value: Any, problems: list[str]) -> str:
     if isinstance(value, str) and SERVICE_NAME_PATTERN.match(value):
         return value
     problems.append(
-        f"service_name: {_show(value)} is not a valid service name; use 2-40 lower-case "
+        f"service_name: {show(value)} is not a valid service name; use 2-40 lower-case "
         'letters, digits and hyphens, starting with a letter, e.g. "orders-api"'
     )
     return "invalid"
@@ -118,7 +118,7 @@ def _topology(value: Any, problems: list[str]) -> Topology:
         return Topology(value)
     except ValueError:
         valid = ", ".join(t.value for t in Topology)
-        problems.append(f"topology: unknown topology {_show(value)}; use one of: {valid}")
+        problems.append(f"topology: unknown topology {show(value)}; use one of: {valid}")
         return Topology.MULTI
 
 
@@ -139,7 +139,7 @@ def _shared_stack(value: Any, topology: Topology, problems: list[str]) -> Shared
                 problems.append(f"{where}: unknown key; valid keys here: account, region")
             else:
                 msg = error["msg"].removeprefix("Value error, ")
-                problems.append(f"{where}: {msg} (got {_show(error.get('input'))})")
+                problems.append(f"{where}: {msg} (got {show(error.get('input'))})")
         return None
     if shared.region not in known_regions():
         problems.append(f"single_stack.region: {shared.region!r} is not an AWS region")
@@ -162,7 +162,7 @@ def _environment(
         )
         return None
     if not isinstance(overrides, Mapping):
-        problems.append(f"{where}: expected an object, got {_show(overrides)}")
+        problems.append(f"{where}: expected an object, got {show(overrides)}")
         return None
     if "name" in overrides or "name" in defaults:
         problems.append(f"{where}: 'name' comes from the key under environments; remove it")
@@ -219,13 +219,13 @@ def _describe(err: ValidationError, env_name: str, overrides: Mapping[str, Any])
             )
         elif kind == "string_type" and loc[-1] == "account":
             messages.append(
-                f"{where}: {_show(error.get('input'))} is not a string; write the account ID "
+                f"{where}: {show(error.get('input'))} is not a string; write the account ID "
                 'in quotes, e.g. "012345678901" (as a number it would lose leading zeros)'
             )
         elif kind == "value_error":  # our validators quote the value themselves
             messages.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
         else:
-            messages.append(f"{where}: {error['msg']} (got {_show(error.get('input'))})")
+            messages.append(f"{where}: {error['msg']} (got {show(error.get('input'))})")
     return messages
 
 
@@ -293,7 +293,7 @@ def _selection(
     if not isinstance(value, str) or (value not in names and derived is None):
         patterns = "; short-lived names match " + " or ".join(r.pattern for r in rules)
         problems.append(
-            f"env: unknown environment {_show(value)}; valid environments: {', '.join(names)}"
+            f"env: unknown environment {show(value)}; valid environments: {', '.join(names)}"
             + (patterns if rules else "")
         )
         return names, []
@@ -320,8 +320,3 @@ def _check_stack_names(config: AppConfig) -> None:
         owners.setdefault(stack.lower(), f"environment {env.name!r}")
     if problems:
         raise ConfigError(problems)
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from stacks.config.errors import ConfigError
+from stacks.config.errors import ConfigError, show
 from stacks.config.loader import known_regions
 from stacks.config.model import AccountId, AppConfig, EnvironmentConfig, Topology
 
@@ -187,10 +187,5 @@ def _describe(err: ValidationError) -> list[str]:
             messages.append(f"{where}: required; {EXAMPLE}")
         else:
             msg = error["msg"].removeprefix("Value error, ")
-            messages.append(f"{where}: {msg} (got {_show(error.get('input'))})")
+            messages.append(f"{where}: {msg} (got {show(error.get('input'))})")
     return messages
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
